@@ -1,0 +1,65 @@
+import { randomShortName } from '@kopru/protocol';
+import { io } from 'socket.io-client';
+import { type ProfileStore, RoomClient } from './room/room-client.js';
+import { type ClientSocket, SignalingClient, type TokenStore } from './signaling/signaling-client.js';
+
+/** Minimal storage seam (the Web Storage API's shape), so this file needs no DOM types at its callers. */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export function storageTokenStore(storage: KeyValueStorage, roomId: string): TokenStore {
+  const key = `kopru:session:${roomId}`;
+  return {
+    get: () => storage.getItem(key) ?? undefined,
+    set: (token) => storage.setItem(key, token),
+    clear: () => storage.removeItem(key),
+  };
+}
+
+export function storageProfileStore(storage: KeyValueStorage): ProfileStore {
+  const key = 'kopru:profile';
+  return {
+    load() {
+      try {
+        const value: unknown = JSON.parse(storage.getItem(key) ?? 'null');
+        return value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string'
+          ? { name: (value as { name: string }).name }
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save: (profile) => storage.setItem(key, JSON.stringify(profile)),
+  };
+}
+
+export interface ConnectOptions {
+  roomId: string;
+  /** Server origin; the page's own origin when omitted. */
+  url?: string;
+  /** Per-tab storage for the session token (sessionStorage: a reload is the same peer, a new tab is not). */
+  sessionStorage: KeyValueStorage;
+  /** Long-lived storage for the profile (localStorage). */
+  localStorage: KeyValueStorage;
+}
+
+/** Wires the real socket.io transport and browser storage into a RoomClient. Call `start()` to connect. */
+export function createRoomClient(opts: ConnectOptions): RoomClient {
+  const socket: ClientSocket = io(opts.url ?? '', {
+    autoConnect: false,
+    // WebSocket first avoids sticky-session needs behind a load balancer; polling is the fallback.
+    transports: ['websocket', 'polling'],
+  });
+  let room: RoomClient | undefined;
+  const signaling = new SignalingClient({
+    socket,
+    roomId: opts.roomId,
+    tokens: storageTokenStore(opts.sessionStorage, opts.roomId),
+    profile: () => room?.currentProfile() ?? { name: randomShortName(), status: 'available' },
+  });
+  room = new RoomClient(opts.roomId, signaling, storageProfileStore(opts.localStorage), randomShortName);
+  return room;
+}

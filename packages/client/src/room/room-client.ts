@@ -1,0 +1,143 @@
+import {
+  type IceServer,
+  type PeerInfo,
+  type PeerStatus,
+  type ProtocolError,
+  type SessionEnded,
+  type SignalMessage,
+  displayNameSchema,
+} from '@kopru/protocol';
+import type { ConnectionStatus, SignalingClient } from '../signaling/signaling-client.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { emptyRoomState, type PresenceAction, type RoomState, reducePresence } from './room-state.js';
+
+export interface RoomClientEvents {
+  [event: string]: unknown;
+  state: RoomState;
+  status: ConnectionStatus;
+  error: ProtocolError;
+  'session-ended': SessionEnded;
+  'ice-servers': IceServer[];
+  /** A peer joined or came back (resumed): sessions with it may need recovery. */
+  'peer-joined': PeerInfo;
+  'peer-left': { peerId: string };
+  signal: SignalMessage;
+}
+
+export interface ProfileStore {
+  load(): { name: string } | undefined;
+  save(profile: { name: string }): void;
+}
+
+/**
+ * The room façade for the UI: presence state built from signaling events, and the user's own profile.
+ * Peer sessions (WebRTC) subscribe to `signal`, `peer-joined` and `peer-left`.
+ */
+export class RoomClient extends TypedEmitter<RoomClientEvents> {
+  private state: RoomState;
+  private profile: { name: string; status: PeerStatus };
+  private readonly offs: (() => void)[] = [];
+  private iceServers: IceServer[] = [];
+
+  constructor(
+    readonly roomId: string,
+    private readonly signaling: SignalingClient,
+    private readonly profiles: ProfileStore,
+    defaultName: () => string,
+  ) {
+    super();
+    this.state = emptyRoomState(roomId);
+    const saved = profiles.load();
+    const name = saved && displayNameSchema.safeParse(saved.name).success ? saved.name : defaultName();
+    if (!saved) profiles.save({ name });
+    this.profile = { name, status: 'available' };
+
+    this.offs.push(
+      signaling.on('joined', (reply) => {
+        this.iceServers = reply.iceServers;
+        this.emit('ice-servers', reply.iceServers);
+        this.apply({ type: 'snapshot', self: reply.self, peers: reply.peers });
+        for (const peer of reply.peers) this.emit('peer-joined', peer);
+      }),
+      signaling.on('peer-joined', (peer) => {
+        this.apply({ type: 'joined', peer });
+        this.emit('peer-joined', peer);
+      }),
+      signaling.on('peer-updated', (peer) => {
+        const known = this.state.peers.has(peer.peerId);
+        this.apply({ type: 'updated', peer });
+        if (!known) this.emit('peer-joined', peer);
+      }),
+      signaling.on('peer-left', ({ peerId }) => {
+        this.apply({ type: 'left', peerId });
+        this.emit('peer-left', { peerId });
+      }),
+      signaling.on('signal', (message) => this.emit('signal', message)),
+      signaling.on('status', (status) => this.emit('status', status)),
+      signaling.on('error', (error) => this.emit('error', error)),
+      signaling.on('session-ended', (event) => this.emit('session-ended', event)),
+    );
+  }
+
+  get current(): RoomState {
+    return this.state;
+  }
+
+  get status(): ConnectionStatus {
+    return this.signaling.connectionStatus;
+  }
+
+  get name(): string {
+    return this.profile.name;
+  }
+
+  get currentIceServers(): IceServer[] {
+    return this.iceServers;
+  }
+
+  /** The signaling transport, for peer sessions that relay offers, answers and candidates. */
+  get signalingClient(): SignalingClient {
+    return this.signaling;
+  }
+
+  start(): void {
+    this.signaling.start();
+  }
+
+  /** Renames the user; remembered across visits. Throws on an invalid name (nothing changes). */
+  async rename(name: string): Promise<void> {
+    const parsed = displayNameSchema.parse(name);
+    this.profile = { ...this.profile, name: parsed };
+    this.profiles.save({ name: parsed });
+    this.applySelf({ name: parsed });
+    await this.signaling.updateSelf({ name: parsed });
+  }
+
+  async setStatus(status: PeerStatus): Promise<void> {
+    if (this.profile.status === status) return;
+    this.profile = { ...this.profile, status };
+    this.applySelf({ status });
+    await this.signaling.updateSelf({ status });
+  }
+
+  /** What the signaling client sends on each (re)join. */
+  currentProfile(): { name: string; status: PeerStatus } {
+    return this.profile;
+  }
+
+  close(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.signaling.close();
+  }
+
+  private applySelf(patch: Partial<PeerInfo>): void {
+    if (this.state.self) this.apply({ type: 'self-updated', self: { ...this.state.self, ...patch } });
+  }
+
+  private apply(action: PresenceAction): void {
+    const next = reducePresence(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    this.emit('state', next);
+  }
+}

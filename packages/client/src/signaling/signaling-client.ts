@@ -1,0 +1,221 @@
+import {
+  type Ack,
+  AppError,
+  type ClientToServerEvents,
+  type JoinReply,
+  type LeaveReason,
+  type PeerInfo,
+  type PeerStatus,
+  type ProtocolError,
+  type ServerToClientEvents,
+  type SessionEnded,
+  type SignalData,
+  type SignalMessage,
+  serverEventSchemas,
+} from '@kopru/protocol';
+import type { Socket } from 'socket.io-client';
+import type { z } from 'zod';
+import { TypedEmitter } from '../util/typed-emitter.js';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type ConnectionStatus =
+  /** First connection, or joining. */
+  | 'connecting'
+  | 'connected'
+  /** Lost the server; socket.io is retrying with backoff. */
+  | 'reconnecting'
+  /** The server refused to let us in (see the `error` event), e.g. the room is full. */
+  | 'refused'
+  /** This session was taken over by another tab, or closed. */
+  | 'ended';
+
+export interface SignalingEvents {
+  [event: string]: unknown;
+  status: ConnectionStatus;
+  joined: JoinReply;
+  'peer-joined': PeerInfo;
+  'peer-updated': PeerInfo;
+  'peer-left': { peerId: string; reason: LeaveReason };
+  signal: SignalMessage;
+  'session-ended': SessionEnded;
+  error: ProtocolError;
+}
+
+/** Where the session token is kept between reloads (sessionStorage in the browser: one peer per tab). */
+export interface TokenStore {
+  get(): string | undefined;
+  set(token: string): void;
+  clear(): void;
+}
+
+export interface SignalingOptions {
+  socket: ClientSocket;
+  roomId: string;
+  /** Read at each (re)join, so a rename while offline is not lost. */
+  profile: () => { name: string; status: PeerStatus };
+  tokens: TokenStore;
+  /** How long a request waits for its answer. */
+  requestTimeoutMs?: number;
+}
+
+/** 10 s: socket.io's own ping interval is 25 s; a request unanswered for 10 s on a live socket is lost. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Signals queued while offline; beyond this they are stale and the recovery ladder renegotiates anyway. */
+const MAX_QUEUED_SIGNALS = 256;
+
+type ReplyOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
+  reply: Ack<infer T>,
+) => void
+  ? T
+  : never;
+
+/**
+ * The browser's side of the signaling server: joins the room on every (re)connect with its session token,
+ * validates every server event, and relays signals. It knows nothing of WebRTC.
+ */
+export class SignalingClient extends TypedEmitter<SignalingEvents> {
+  private status: ConnectionStatus = 'connecting';
+  private joined = false;
+  private closed = false;
+  private readonly outbox: { to: string; data: SignalData }[] = [];
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: SignalingOptions) {
+    super();
+    this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const socket = opts.socket;
+    socket.on('connect', () => void this.join());
+    socket.on('disconnect', (reason) => {
+      this.joined = false;
+      if (this.closed || this.status === 'ended') return;
+      // 'io server disconnect' without a session:ended is a server that closed us; socket.io will not retry.
+      if (reason === 'io server disconnect') socket.connect();
+      this.setStatus('reconnecting');
+    });
+    socket.io.on('reconnect_attempt', () => {
+      if (this.status !== 'ended') this.setStatus('reconnecting');
+    });
+    this.listen('presence:joined', (e) => this.emit('peer-joined', e.peer));
+    this.listen('presence:updated', (e) => this.emit('peer-updated', e.peer));
+    this.listen('presence:left', (e) => this.emit('peer-left', e));
+    this.listen('signal', (e) => this.emit('signal', e));
+    this.listen('session:ended', (e) => {
+      if (e.reason === 'replaced') this.opts.tokens.clear();
+      this.setStatus('ended');
+      this.emit('session-ended', e);
+    });
+  }
+
+  get connectionStatus(): ConnectionStatus {
+    return this.status;
+  }
+
+  /** Opens the connection; joining happens on every connect. */
+  start(): void {
+    this.closed = false;
+    if (this.status === 'ended' || this.status === 'refused') this.setStatus('connecting');
+    this.opts.socket.connect();
+  }
+
+  /** Sends a request and resolves with its data, or rejects with an AppError carrying the server's code. */
+  async request<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<ReplyOf<E>> {
+    const emit = this.opts.socket.timeout(this.timeoutMs).emitWithAck as unknown as (
+      event: E,
+      payload: unknown,
+    ) => Promise<Ack<ReplyOf<E>>>;
+    let reply: Ack<ReplyOf<E>>;
+    try {
+      reply = await emit(event, payload);
+    } catch (cause) {
+      throw new AppError('INTERNAL', `${event}: no answer from the server`, { cause });
+    }
+    if (!reply.ok) throw new AppError(reply.error.code, reply.error.message);
+    return reply.data;
+  }
+
+  /** Relays a signal; while offline it waits in order and goes out after the next join. */
+  async signal(to: string, data: SignalData): Promise<void> {
+    if (!this.joined) {
+      if (this.outbox.length >= MAX_QUEUED_SIGNALS) this.outbox.shift();
+      this.outbox.push({ to, data });
+      return;
+    }
+    await this.request('signal', { to, data });
+  }
+
+  async updateSelf(patch: { name?: string; status?: PeerStatus }): Promise<PeerInfo | undefined> {
+    if (!this.joined) return undefined; // the next join carries the new profile
+    return this.request('peer:update', patch);
+  }
+
+  /** Leaves the room and closes the connection. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.setStatus('ended');
+    if (this.joined) this.opts.socket.emit('room:leave', {}, () => {});
+    this.joined = false;
+    this.opts.socket.disconnect();
+  }
+
+  private async join(): Promise<void> {
+    this.setStatus('connecting');
+    const { name, status } = this.opts.profile();
+    const sessionToken = this.opts.tokens.get();
+    try {
+      const reply = await this.request('room:join', {
+        roomId: this.opts.roomId,
+        name,
+        status,
+        ...(sessionToken ? { sessionToken } : {}),
+      });
+      this.opts.tokens.set(reply.sessionToken);
+      this.joined = true;
+      this.setStatus('connected');
+      this.emit('joined', reply);
+      this.flushOutbox();
+    } catch (error) {
+      const appError = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
+      if (appError.code === 'INTERNAL') {
+        // Lost on the way (timeout): try again on a fresh connection.
+        this.opts.socket.disconnect().connect();
+        return;
+      }
+      this.setStatus('refused');
+      this.emit('error', appError.toJSON());
+      this.opts.socket.disconnect();
+    }
+  }
+
+  private flushOutbox(): void {
+    const pending = this.outbox.splice(0);
+    for (const { to, data } of pending) {
+      this.request('signal', { to, data }).catch(() => {
+        // The peer left meanwhile; its session is torn down by the presence event.
+      });
+    }
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit('status', status);
+  }
+
+  /** Subscribes to a server event, dropping (and reporting) any payload that fails its schema. */
+  private listen<E extends keyof ServerToClientEvents>(
+    event: E,
+    handler: (payload: z.output<(typeof serverEventSchemas)[E]>) => void,
+  ): void {
+    const schema: z.ZodType = serverEventSchemas[event];
+    (this.opts.socket.on as (event: string, listener: (payload: unknown) => void) => void)(event, (payload) => {
+      const parsed = schema.safeParse(payload);
+      if (parsed.success) handler(parsed.data as z.output<(typeof serverEventSchemas)[E]>);
+      else console.warn(`dropped malformed ${event} from server`, parsed.error.issues);
+    });
+  }
+}

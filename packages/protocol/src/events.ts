@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { Ack } from './errors.js';
+import { type IceServer, iceServerSchema } from './ice.js';
+import { LIMITS } from './limits.js';
+import {
+  displayNameSchema,
+  type LeaveReason,
+  leaveReasonSchema,
+  type PeerInfo,
+  peerIdSchema,
+  peerInfoSchema,
+  peerStatusSchema,
+  roomIdSchema,
+} from './presence.js';
+import { type SignalMessage, type SignalRequest, signalMessageSchema, signalRequestSchema } from './signal.js';
+
+export const joinRequestSchema = z.object({
+  roomId: roomIdSchema,
+  name: displayNameSchema,
+  status: peerStatusSchema.optional(),
+  /** Token from an earlier join: returns the same peer id (a reload or reconnect is the same person). */
+  sessionToken: z.string().max(LIMITS.sessionTokenMax).optional(),
+});
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const joinReplySchema = z.object({
+  roomId: roomIdSchema,
+  self: peerInfoSchema,
+  sessionToken: z.string(),
+  /** Everyone else in the room: the full presence snapshot. */
+  peers: z.array(peerInfoSchema),
+  iceServers: z.array(iceServerSchema),
+  /** True when the token was accepted and this is the same peer as before. */
+  resumed: z.boolean(),
+});
+export type JoinReply = z.infer<typeof joinReplySchema>;
+
+export const updateRequestSchema = z
+  .object({ name: displayNameSchema.optional(), status: peerStatusSchema.optional() })
+  .refine((u) => u.name !== undefined || u.status !== undefined, 'nothing to update');
+export type UpdateRequest = z.infer<typeof updateRequestSchema>;
+
+export const peerJoinedSchema = z.object({ peer: peerInfoSchema });
+export const peerUpdatedSchema = z.object({ peer: peerInfoSchema });
+export const peerLeftSchema = z.object({ peerId: peerIdSchema, reason: leaveReasonSchema });
+export const sessionEndedSchema = z.object({
+  reason: z.enum(['replaced', 'shutdown']),
+  message: z.string(),
+});
+export type SessionEnded = z.infer<typeof sessionEndedSchema>;
+
+export type AckCallback<T> = (reply: Ack<T>) => void;
+
+/**
+ * Client → server events. Every payload is `unknown` on the wire; the server validates it with the schema
+ * of the same name in `clientEventSchemas` before acting. Each one is answered through its ack.
+ */
+export interface ClientToServerEvents {
+  'room:join': (request: JoinRequest, ack: AckCallback<JoinReply>) => void;
+  'room:leave': (request: Record<string, never>, ack: AckCallback<null>) => void;
+  'peer:update': (request: UpdateRequest, ack: AckCallback<PeerInfo>) => void;
+  signal: (request: SignalRequest, ack: AckCallback<null>) => void;
+}
+
+/** Server → client events. The client validates each with `serverEventSchemas` too. */
+export interface ServerToClientEvents {
+  'presence:joined': (event: { peer: PeerInfo }) => void;
+  'presence:updated': (event: { peer: PeerInfo }) => void;
+  'presence:left': (event: { peerId: string; reason: LeaveReason }) => void;
+  signal: (event: SignalMessage) => void;
+  'session:ended': (event: SessionEnded) => void;
+}
+
+export const clientEventSchemas = {
+  'room:join': joinRequestSchema,
+  'room:leave': z.object({}).strict(),
+  'peer:update': updateRequestSchema,
+  signal: signalRequestSchema,
+} as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;
+
+export const serverEventSchemas = {
+  'presence:joined': peerJoinedSchema,
+  'presence:updated': peerUpdatedSchema,
+  'presence:left': peerLeftSchema,
+  signal: signalMessageSchema,
+  'session:ended': sessionEndedSchema,
+} as const satisfies Record<keyof ServerToClientEvents, z.ZodType>;
+
+export type { IceServer };

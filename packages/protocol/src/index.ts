@@ -1,0 +1,7 @@
+export * from './errors.js';
+export * from './events.js';
+export * from './ice.js';
+export * from './limits.js';
+export * from './presence.js';
+export * from './signal.js';
+export * from './ids.js';

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+
+/** Room ids are URL-safe (they appear in `/r/<roomId>`). */
+export const roomIdSchema = z
+  .string()
+  .min(LIMITS.roomIdMin)
+  .max(LIMITS.roomIdMax)
+  .regex(/^[A-Za-z0-9_-]+$/, 'room id may contain letters, digits, "-" and "_" only');
+
+export const peerIdSchema = z
+  .string()
+  .length(LIMITS.peerIdLength)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+// Control characters (C0, DEL, C1) and bidi overrides would let a name hide or reorder what others see.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to match control characters
+const FORBIDDEN_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'name must not be empty')
+  .max(LIMITS.nameMax, `name must be at most ${LIMITS.nameMax} characters`)
+  .refine((s) => !FORBIDDEN_NAME_CHARS.test(s), 'name contains control characters');
+
+export const PEER_STATUSES = ['available', 'in-call', 'away'] as const;
+export const peerStatusSchema = z.enum(PEER_STATUSES);
+export type PeerStatus = z.infer<typeof peerStatusSchema>;
+
+export const peerInfoSchema = z.object({
+  peerId: peerIdSchema,
+  name: displayNameSchema,
+  status: peerStatusSchema,
+  /** Server time (ms since epoch) when this peer first joined the room in its current session. */
+  joinedAt: z.number().int().nonnegative(),
+});
+export type PeerInfo = z.infer<typeof peerInfoSchema>;
+
+export const LEAVE_REASONS = ['left', 'disconnected', 'expired'] as const;
+export const leaveReasonSchema = z.enum(LEAVE_REASONS);
+export type LeaveReason = z.infer<typeof leaveReasonSchema>;

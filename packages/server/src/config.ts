@@ -1,0 +1,86 @@
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** A setting that cannot be used; the message names it so the operator knows what to fix. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const boolFlag = z
+  .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['on', 'true', '1', 'yes'].includes(v));
+
+const intInRange = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const hostSchema = z
+  .string()
+  .min(1)
+  .refine((h) => isIP(h) !== 0 || /^[A-Za-z0-9.-]+$/.test(h), 'must be an IP address or a host name');
+
+/** `TRUST_PROXY`: Express's setting — a hop count, `true`/`false`, or a list of addresses/subnets. */
+const trustProxySchema = z.string().transform((v): boolean | number | string => {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+});
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const settings = {
+  HOST: hostSchema.default('0.0.0.0'),
+  PORT: intInRange(0, 65535).default(8443),
+  TLS: boolFlag.default(true),
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  TRUST_PROXY: trustProxySchema.optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  WEB_DIR: z.string().min(1).optional(),
+  ROOM_CAPACITY: intInRange(2, 1000).default(32),
+  /** How long a session token brings a peer back as the same person (seconds). */
+  SESSION_TTL: intInRange(60, 30 * 24 * 3600).default(24 * 3600),
+  /** HMAC key for session tokens; generated and kept in DATA_DIR when unset. Several nodes must share it. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+} as const;
+
+type Settings = { [K in keyof typeof settings]: z.output<(typeof settings)[K]> };
+
+export interface Config extends Settings {
+  /** Absolute data directory. */
+  dataDir: string;
+}
+
+/** Parses and checks every setting in one place; throws a ConfigError naming the first bad one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(settings)) {
+    const raw = env[name];
+    const result = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new ConfigError(name, `${issue?.message ?? 'invalid value'} (got ${JSON.stringify(raw)})`);
+    }
+    out[name] = result.data;
+  }
+  const config = out as unknown as Settings;
+  if (config.TLS && Boolean(config.TLS_CERT) !== Boolean(config.TLS_KEY)) {
+    throw new ConfigError(config.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT', 'TLS_CERT and TLS_KEY must be given together');
+  }
+  if (config.TRUST_PROXY !== undefined && config.TLS) {
+    throw new ConfigError('TRUST_PROXY', 'only applies with TLS=off (behind a reverse proxy)');
+  }
+  return { ...config, dataDir: path.resolve(cwd, config.DATA_DIR) };
+}

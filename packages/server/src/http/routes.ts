@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { roomIdSchema } from '@kopru/protocol';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { AppDeps } from '../deps.js';
+
+/**
+ * Strict CSP: only our own scripts, styles and connections. `data:`/`blob:` images are the invite QR code
+ * and received image previews; `blob:` media is the remote/local call streams; workers come from our origin.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    mediaSrc: ["'self'", 'blob:'],
+    connectSrc: ["'self'"],
+    workerSrc: ["'self'", 'blob:'],
+    fontSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+export function createHttpApp(deps: AppDeps, startedAt: number): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      // Camera, microphone and screen capture are what this app is for; everything else stays off.
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self), geolocation=()');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round((deps.clock.now() - startedAt) / 1000) });
+  });
+
+  app.get('/', (_req, res) => {
+    res.redirect(302, `/r/${deps.ids.roomId()}`);
+  });
+
+  const webDir = deps.webDir;
+  const indexHtml = webDir ? path.join(webDir, 'index.html') : undefined;
+  if (webDir && indexHtml && existsSync(indexHtml)) {
+    app.use(
+      '/assets',
+      express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
+    );
+    app.use(express.static(webDir, { index: false, maxAge: '1h' }));
+    app.get('/r/:roomId', (req, res) => {
+      if (!roomIdSchema.safeParse(req.params.roomId).success) {
+        res.redirect(302, '/');
+        return;
+      }
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(indexHtml);
+    });
+  } else {
+    app.get('/r/:roomId', (_req, res) => {
+      res.status(503).type('text').send('The web app is not built: run `npm run build`.');
+    });
+  }
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such page' } });
+  });
+  return app;
+}

@@ -1,0 +1,80 @@
+import {
+  type Ack,
+  AppError,
+  type ClientToServerEvents,
+  clientEventSchemas,
+  fail,
+  ok,
+} from '@kopru/protocol';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { KopruSocket } from './types.js';
+
+type Schemas = typeof clientEventSchemas;
+type EventName = keyof ClientToServerEvents;
+type ReplyOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends (reply: Ack<infer T>) => void
+  ? T
+  : never;
+
+export type EventHandler<E extends EventName> = (payload: z.output<Schemas[E]>) => Promise<ReplyOf<E>>;
+
+const describeIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
+    .join('; ');
+
+/**
+ * Registers a handler that sees only validated input and always answers its ack: with `{ ok: true, data }`,
+ * or `{ ok: false, error }` for bad input (nothing changed) and for failures (logged, never thrown).
+ * What arrives on the wire is `unknown` whatever the event map says, so it is typed that way here.
+ */
+export function onValidated<E extends EventName>(
+  socket: KopruSocket,
+  event: E,
+  logger: Logger,
+  handler: EventHandler<E>,
+  onError?: (code: string) => void,
+): void {
+  const schema: z.ZodType = clientEventSchemas[event];
+  const listener = (...args: unknown[]): void => {
+    const maybeAck = args[args.length - 1];
+    const ack = typeof maybeAck === 'function' ? (maybeAck as (reply: Ack<unknown>) => void) : undefined;
+    const reply = (answer: Ack<unknown>): void => {
+      if (!answer.ok) onError?.(answer.error.code);
+      ack?.(answer);
+    };
+    if (!ack || args.length !== 2) {
+      reply(fail('INVALID_PAYLOAD', `${event} takes one payload and an acknowledgement callback`));
+      return;
+    }
+    const parsed = schema.safeParse(args[0]);
+    if (!parsed.success) {
+      reply(fail('INVALID_PAYLOAD', `${event}: ${describeIssues(parsed.error)}`));
+      return;
+    }
+    handler(parsed.data as z.output<Schemas[E]>).then(
+      (data) => reply(ok(data)),
+      (error: unknown) => {
+        if (error instanceof AppError) {
+          reply({ ok: false, error: error.toJSON() });
+          return;
+        }
+        logger.error({ err: error, event }, 'handler failed');
+        reply(fail('INTERNAL', 'the server could not handle this request'));
+      },
+    );
+  };
+  // The typed `on` would insist the payload already matches the event map; it is only `unknown` here.
+  (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, listener);
+}
+
+/** Answers events that no handler knows, so a client learns of its mistake instead of waiting. */
+export function refuseUnknownEvents(socket: KopruSocket, onError?: (code: string) => void): void {
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
+    onError?.('INVALID_PAYLOAD');
+    const maybeAck = args[args.length - 1];
+    if (typeof maybeAck === 'function') maybeAck(fail('INVALID_PAYLOAD', `unknown event ${String(event)}`));
+  });
+}
