@@ -1,10 +1,16 @@
-export { createRoomClient, storageProfileStore, storageTokenStore, type KeyValueStorage } from './browser.js';
-export { RoomClient, type RoomClientEvents, type ProfileStore } from './room/room-client.js';
-export { emptyRoomState, filterPeers, reducePresence, sortedPeers, type RoomState } from './room/room-state.js';
+export { createRoomClient, type KeyValueStorage, storageProfileStore, storageTokenStore } from './browser.js';
+export { type ProfileStore, RoomClient, type RoomClientEvents } from './room/room-client.js';
 export {
-  SignalingClient,
+  emptyRoomState,
+  filterPeers,
+  type RoomState,
+  reducePresence,
+  sortedPeers,
+} from './room/room-state.js';
+export {
   type ClientSocket,
   type ConnectionStatus,
+  SignalingClient,
   type SignalingEvents,
   type TokenStore,
 } from './signaling/signaling-client.js';

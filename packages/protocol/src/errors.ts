@@ -35,4 +35,7 @@ export class AppError extends Error {
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
 
 export const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
-export const fail = (code: ErrorCode, message: string): Ack<never> => ({ ok: false, error: { code, message } });
+export const fail = (code: ErrorCode, message: string): Ack<never> => ({
+  ok: false,
+  error: { code, message },
+});

@@ -12,7 +12,12 @@ import {
   peerStatusSchema,
   roomIdSchema,
 } from './presence.js';
-import { type SignalMessage, type SignalRequest, signalMessageSchema, signalRequestSchema } from './signal.js';
+import {
+  type SignalMessage,
+  type SignalRequest,
+  signalMessageSchema,
+  signalRequestSchema,
+} from './signal.js';
 
 export const joinRequestSchema = z.object({
   roomId: roomIdSchema,

@@ -77,7 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const config = out as unknown as Settings;
   if (config.TLS && Boolean(config.TLS_CERT) !== Boolean(config.TLS_KEY)) {
-    throw new ConfigError(config.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT', 'TLS_CERT and TLS_KEY must be given together');
+    throw new ConfigError(
+      config.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT',
+      'TLS_CERT and TLS_KEY must be given together',
+    );
   }
   if (config.TRUST_PROXY !== undefined && config.TLS) {
     throw new ConfigError('TRUST_PROXY', 'only applies with TLS=off (behind a reverse proxy)');

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   const hosts = ['localhost', ...(config.HOST === '0.0.0.0' || config.HOST === '::' ? lanAddresses() : [])];
   logger.info({ port, tls: tls?.source ?? 'off' }, 'Köprü is listening');
   // Plain lines too, so a person starting it sees where to go.
-  process.stdout.write(`\nKöprü is running:\n${hosts.map((h) => `  ${scheme}://${h}:${port}/`).join('\n')}\n\n`);
+  process.stdout.write(
+    `\nKöprü is running:\n${hosts.map((h) => `  ${scheme}://${h}:${port}/`).join('\n')}\n\n`,
+  );
   if (tls?.source !== 'files' && tls) {
     process.stdout.write('  (self-signed certificate: your browser will ask you to accept it once)\n\n');
   }

@@ -25,7 +25,8 @@ export class SessionTokens {
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const issuedAt = Number(issuedAtText);
-    if (!Number.isSafeInteger(issuedAt) || now - issuedAt > this.ttlMs || issuedAt > now + 60_000) return undefined;
+    if (!Number.isSafeInteger(issuedAt) || now - issuedAt > this.ttlMs || issuedAt > now + 60_000)
+      return undefined;
     return tokenRoom === roomId ? peerId : undefined;
   }
 

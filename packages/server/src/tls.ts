@@ -22,14 +22,20 @@ async function readSetting(setting: string, file: string): Promise<string> {
  * Loads TLS_CERT/TLS_KEY, or a self-signed certificate kept in the data directory (made on first start and
  * reused so browsers that accepted it once keep accepting it).
  */
-export async function loadTls(opts: { certFile?: string; keyFile?: string; dataDir: string }): Promise<TlsMaterial> {
+export async function loadTls(opts: {
+  certFile?: string;
+  keyFile?: string;
+  dataDir: string;
+}): Promise<TlsMaterial> {
   if (opts.certFile && opts.keyFile) {
     const [cert, key] = await Promise.all([
       readSetting('TLS_CERT', opts.certFile),
       readSetting('TLS_KEY', opts.keyFile),
     ]);
-    if (!cert.includes('BEGIN CERTIFICATE')) throw new ConfigError('TLS_CERT', `${opts.certFile} is not a PEM certificate`);
-    if (!key.includes('PRIVATE KEY')) throw new ConfigError('TLS_KEY', `${opts.keyFile} is not a PEM private key`);
+    if (!cert.includes('BEGIN CERTIFICATE'))
+      throw new ConfigError('TLS_CERT', `${opts.certFile} is not a PEM certificate`);
+    if (!key.includes('PRIVATE KEY'))
+      throw new ConfigError('TLS_KEY', `${opts.keyFile} is not a PEM private key`);
     return { cert, key, source: 'files' };
   }
   const certPath = path.join(opts.dataDir, 'tls-cert.pem');

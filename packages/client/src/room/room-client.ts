@@ -1,11 +1,11 @@
 import {
+  displayNameSchema,
   type IceServer,
   type PeerInfo,
   type PeerStatus,
   type ProtocolError,
   type SessionEnded,
   type SignalMessage,
-  displayNameSchema,
 } from '@kopru/protocol';
 import type { ConnectionStatus, SignalingClient } from '../signaling/signaling-client.js';
 import { TypedEmitter } from '../util/typed-emitter.js';

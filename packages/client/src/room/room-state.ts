@@ -20,7 +20,9 @@ export const emptyRoomState = (roomId: string): RoomState => ({ roomId, self: un
 export function reducePresence(state: RoomState, action: PresenceAction): RoomState {
   switch (action.type) {
     case 'snapshot': {
-      const peers = new Map(action.peers.filter((p) => p.peerId !== action.self.peerId).map((p) => [p.peerId, p]));
+      const peers = new Map(
+        action.peers.filter((p) => p.peerId !== action.self.peerId).map((p) => [p.peerId, p]),
+      );
       return { ...state, self: action.self, peers };
     }
     case 'joined':

@@ -212,10 +212,13 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     handler: (payload: z.output<(typeof serverEventSchemas)[E]>) => void,
   ): void {
     const schema: z.ZodType = serverEventSchemas[event];
-    (this.opts.socket.on as (event: string, listener: (payload: unknown) => void) => void)(event, (payload) => {
-      const parsed = schema.safeParse(payload);
-      if (parsed.success) handler(parsed.data as z.output<(typeof serverEventSchemas)[E]>);
-      else console.warn(`dropped malformed ${event} from server`, parsed.error.issues);
-    });
+    (this.opts.socket.on as (event: string, listener: (payload: unknown) => void) => void)(
+      event,
+      (payload) => {
+        const parsed = schema.safeParse(payload);
+        if (parsed.success) handler(parsed.data as z.output<(typeof serverEventSchemas)[E]>);
+        else console.warn(`dropped malformed ${event} from server`, parsed.error.issues);
+      },
+    );
   }
 }

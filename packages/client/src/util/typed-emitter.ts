@@ -35,7 +35,10 @@ export class TypedEmitter<Events extends EventMap> {
   }
 
   /** Resolves with the next payload of `event` that satisfies `predicate`. */
-  waitFor<K extends keyof Events>(event: K, predicate: (payload: Events[K]) => boolean = () => true): Promise<Events[K]> {
+  waitFor<K extends keyof Events>(
+    event: K,
+    predicate: (payload: Events[K]) => boolean = () => true,
+  ): Promise<Events[K]> {
     return new Promise((resolve) => {
       const off = this.on(event, (payload) => {
         if (!predicate(payload)) return;

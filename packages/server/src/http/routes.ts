@@ -40,7 +40,10 @@ export function createHttpApp(deps: AppDeps, startedAt: number): Express {
     }),
   );
   app.use((_req, res, next) => {
-    res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self), geolocation=()');
+    res.setHeader(
+      'Permissions-Policy',
+      'camera=(self), microphone=(self), display-capture=(self), geolocation=()',
+    );
     next();
   });
 

@@ -7,8 +7,18 @@ export interface SocketData {
   peerId?: string;
 }
 
-export type KopruServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type KopruSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type KopruServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type KopruSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** socket.io room that reaches every connection of one peer, on any node. */
 export const peerChannel = (peerId: string): string => `peer:${peerId}`;

@@ -1,18 +1,13 @@
-import {
-  type Ack,
-  AppError,
-  type ClientToServerEvents,
-  clientEventSchemas,
-  fail,
-  ok,
-} from '@kopru/protocol';
+import { type Ack, AppError, type ClientToServerEvents, clientEventSchemas, fail, ok } from '@kopru/protocol';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { KopruSocket } from './types.js';
 
 type Schemas = typeof clientEventSchemas;
 type EventName = keyof ClientToServerEvents;
-type ReplyOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends (reply: Ack<infer T>) => void
+type ReplyOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends (
+  reply: Ack<infer T>,
+) => void
   ? T
   : never;
 
