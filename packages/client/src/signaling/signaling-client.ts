@@ -88,7 +88,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     socket.on('connect', () => void this.join());
     socket.on('disconnect', (reason) => {
       this.joined = false;
-      if (this.closed || this.status === 'ended') return;
+      if (this.closed || this.status === 'ended' || this.status === 'refused') return;
       // 'io server disconnect' without a session:ended is a server that closed us; socket.io will not retry.
       if (reason === 'io server disconnect') socket.connect();
       this.setStatus('reconnecting');
@@ -123,7 +123,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<ReplyOf<E>> {
-    const emit = this.opts.socket.timeout(this.timeoutMs).emitWithAck as unknown as (
+    const timed = this.opts.socket.timeout(this.timeoutMs);
+    // The typed emitWithAck cannot express "the ack's argument for event E"; the reply is checked below.
+    const emit = timed.emitWithAck.bind(timed) as unknown as (
       event: E,
       payload: unknown,
     ) => Promise<Ack<ReplyOf<E>>>;

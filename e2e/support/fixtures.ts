@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { type Browser, type BrowserContext, test as base, expect, type Page } from '@playwright/test';
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[];
+  /** The name shown in the "Your name" box once connected. */
+  name(): Promise<string>;
+}
+
+export interface OpenOptions {
+  locale?: string;
+  viewport?: { width: number; height: number };
+  /** Extra origins-scoped permissions, e.g. notifications. */
+  permissions?: string[];
+  /** Another server than the shared one. */
+  baseURL?: string;
+}
+
+export const newRoomId = (): string => randomBytes(12).toString('base64url');
+
+/** Opens the room in a fresh browser context (its own storage: a different person). */
+export async function openPerson(browser: Browser, roomId: string, opts: OpenOptions = {}): Promise<Person> {
+  const context = await browser.newContext({
+    locale: opts.locale ?? 'en-US',
+    ...(opts.viewport ? { viewport: opts.viewport } : {}),
+    permissions: opts.permissions ?? [],
+    ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  await page.goto(`/r/${roomId}`);
+  await expect(page.getByRole('status').filter({ hasText: /Connected|Bağlısınız/ })).toBeVisible();
+  return {
+    context,
+    page,
+    problems,
+    name: () => page.getByRole('textbox', { name: /Your name|Adınız/ }).inputValue(),
+  };
+}
+
+/** The people list of a page. */
+export const peopleList = (page: Page) =>
+  page.getByRole('list', { name: /People in this room|Bu odadaki kişiler/ });
+
+export const test = base.extend<{ roomId: string }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
+  roomId: async ({}, use) => {
+    await use(newRoomId());
+  },
+});
+
+export { expect };

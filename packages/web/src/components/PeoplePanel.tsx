@@ -1,0 +1,79 @@
+import { filterPeers, type RoomState, sortedPeers } from '@kopru/client';
+import type { PeerInfo } from '@kopru/protocol';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface PeoplePanelProps {
+  state: RoomState;
+  selectedPeerId?: string | undefined;
+  onSelect?: (peerId: string) => void;
+  /** Extra content per person (e.g. an unread badge), keyed by peer id. */
+  badges?: ReadonlyMap<string, number>;
+}
+
+function PersonRow({
+  peer,
+  selected,
+  badge,
+  onSelect,
+}: {
+  peer: PeerInfo;
+  selected: boolean;
+  badge: number;
+  onSelect?: ((peerId: string) => void) | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <li className={`person ${selected ? 'selected' : ''}`}>
+      <button
+        type="button"
+        className="person-button"
+        aria-current={selected ? 'true' : undefined}
+        onClick={() => onSelect?.(peer.peerId)}
+      >
+        <span className={`status-dot status-${peer.status}`} aria-hidden="true" />
+        <span className="person-text">
+          <span className="person-name">{peer.name}</span>
+          <span className="person-status">{t(`status.${peer.status}`)}</span>
+        </span>
+        {badge > 0 && <span className="badge">+{badge}</span>}
+      </button>
+    </li>
+  );
+}
+
+/** Search box, the people list and the head count. */
+export function PeoplePanel({ state, selectedPeerId, onSelect, badges }: PeoplePanelProps) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const all = useMemo(() => sortedPeers(state), [state]);
+  const shown = useMemo(() => filterPeers(all, query), [all, query]);
+  const total = all.length + (state.self ? 1 : 0);
+
+  return (
+    <section className="card people-card">
+      <input
+        type="search"
+        className="search"
+        aria-label={t('room.search')}
+        placeholder={t('room.searchPlaceholder')}
+        value={query}
+        onChange={(e) => setQuery(e.currentTarget.value)}
+      />
+      <ul className="people" aria-label={t('room.peopleList')}>
+        {shown.map((peer) => (
+          <PersonRow
+            key={peer.peerId}
+            peer={peer}
+            selected={peer.peerId === selectedPeerId}
+            badge={badges?.get(peer.peerId) ?? 0}
+            onSelect={onSelect}
+          />
+        ))}
+      </ul>
+      {all.length === 0 && <p className="hint">{t('room.empty')}</p>}
+      {all.length > 0 && shown.length === 0 && <p className="hint">{t('room.noMatch', { query })}</p>}
+      {state.self && <p className="count">{t('room.count', { count: total })}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAwayStatus, useRoomClient, useRoomView } from '../hooks/useRoom.js';
+import { HelpDialog } from './HelpDialog.js';
+import { InviteDialog } from './InviteDialog.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+import { PeoplePanel } from './PeoplePanel.js';
+import { RoomLayout } from './RoomLayout.js';
+import { SelfCard } from './SelfCard.js';
+
+export function RoomPage({ roomId }: { roomId: string }) {
+  const { t } = useTranslation();
+  const client = useRoomClient(roomId);
+  const { state, status, error, ended } = useRoomView(client);
+  useAwayStatus(client);
+  const [dialog, setDialog] = useState<'invite' | 'help'>();
+  const [selected, setSelected] = useState<string>();
+  const roomUrl = `${window.location.origin}/r/${roomId}`;
+  const name = state.self?.name ?? client.name;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <img src="/favicon.svg" alt="" width={32} height={32} />
+          <div>
+            <h1>{t('app.title')}</h1>
+            <p className="tagline">{t('app.tagline')}</p>
+          </div>
+        </div>
+        <nav className="actions" aria-label={t('room.label')}>
+          <button type="button" onClick={() => setDialog('invite')}>
+            {t('room.invite')}
+          </button>
+          <a className="button" href="/">
+            {t('room.newRoom')}
+          </a>
+          <button type="button" onClick={() => setDialog('help')}>
+            {t('room.help')}
+          </button>
+          <LanguageSwitch />
+        </nav>
+      </header>
+      {(status === 'refused' && error) || ended ? (
+        <div className="banner" role="alert">
+          {ended
+            ? t('errors.replaced')
+            : t(`errors.${error?.code === 'ROOM_FULL' ? 'ROOM_FULL' : 'generic'}`, error)}
+          {ended?.reason === 'replaced' && (
+            <button type="button" onClick={() => window.location.reload()}>
+              {t('errors.useHere')}
+            </button>
+          )}
+        </div>
+      ) : null}
+      <RoomLayout
+        people={
+          <>
+            <SelfCard client={client} name={name} status={status} />
+            <PeoplePanel state={state} selectedPeerId={selected} onSelect={setSelected} />
+          </>
+        }
+        conversation={
+          <section className="card placeholder" aria-label={t('conversation.label')}>
+            <p>{t('conversation.placeholder')}</p>
+          </section>
+        }
+        call={
+          <section className="card placeholder" aria-label={t('call.label')}>
+            <p>{t('call.placeholder')}</p>
+          </section>
+        }
+      />
+      <InviteDialog open={dialog === 'invite'} url={roomUrl} onClose={() => setDialog(undefined)} />
+      <HelpDialog open={dialog === 'help'} onClose={() => setDialog(undefined)} />
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import type { ConnectionStatus, RoomClient } from '@kopru/client';
+import { displayNameSchema } from '@kopru/protocol';
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface SelfCardProps {
+  client: RoomClient;
+  name: string;
+  status: ConnectionStatus;
+}
+
+/** The user's own name (editable, remembered) and the connection status. */
+export function SelfCard({ client, name, status }: SelfCardProps) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState(name);
+  const [invalid, setInvalid] = useState(false);
+  const hintId = useId();
+  useEffect(() => setDraft(name), [name]);
+
+  const commit = () => {
+    const parsed = displayNameSchema.safeParse(draft);
+    if (!parsed.success) {
+      setInvalid(true);
+      return;
+    }
+    setInvalid(false);
+    if (parsed.data !== name) void client.rename(parsed.data).catch(() => setInvalid(true));
+  };
+
+  return (
+    <section className="card self-card">
+      <div className="row spread">
+        <span className={`connection connection-${status}`} role="status">
+          {t(`connection.${status}`)}
+        </span>
+      </div>
+      <label className="field">
+        <span>{t('self.nameLabel')}</span>
+        <input
+          value={draft}
+          maxLength={32}
+          aria-invalid={invalid}
+          aria-describedby={hintId}
+          onChange={(e) => setDraft(e.currentTarget.value)}
+          onBlur={commit}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commit();
+            if (e.key === 'Escape') setDraft(name);
+          }}
+        />
+      </label>
+      <p id={hintId} className="hint">
+        {invalid ? (
+          t('errors.nameInvalid')
+        ) : (
+          <>
+            {t('self.seenAs')} <strong className="mono">{name}</strong>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh machine: installs what the tests need (Debian packages, npm packages),
+# builds, lints, type-checks, then runs the unit/server tests (Vitest) and the browser tests (Playwright).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# Debian packages the tests drive for real. Installed only when missing.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  step "Installing ${need[*]} (apt-get)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "Installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+step "Build"
+npm run build
+
+step "Lint and format (Biome)"
+npm run lint
+
+step "Type-check"
+npm run typecheck
+
+results=$(mktemp -d)
+status=0
+
+step "Unit and server tests (Vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" || status=1
+
+step "Browser tests (Playwright, Debian Chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" npx playwright test --reporter=list,json || status=1
+
+node scripts/test-summary.mjs "$results/vitest.json" "$results/playwright.json" || status=1
+exit $status
