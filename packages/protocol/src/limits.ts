@@ -11,6 +11,11 @@ export const LIMITS = {
   sessionTokenMax: 256,
   sdpMax: 32 * 1024,
   candidateMax: 1024,
-  /** socket.io `maxHttpBufferSize`: one frame may carry one SDP plus envelope. */
-  maxFrameBytes: 64 * 1024,
+  /**
+   * socket.io `maxHttpBufferSize`: one frame must carry any valid signal, which the server then answers.
+   * `sdpMax` counts UTF-16 code units, and JSON can spend up to 6 bytes on one (`\u0001`, a lone
+   * surrogate), so the largest valid SDP is 192 KiB on the wire; the rest is envelope. A frame over this
+   * closes the connection instead of getting an `INVALID_PAYLOAD` reply.
+   */
+  maxFrameBytes: 256 * 1024,
 } as const;

@@ -28,10 +28,10 @@ export async function loadTls(opts: {
   dataDir: string;
 }): Promise<TlsMaterial> {
   if (opts.certFile && opts.keyFile) {
-    const [cert, key] = await Promise.all([
-      readSetting('TLS_CERT', opts.certFile),
-      readSetting('TLS_KEY', opts.keyFile),
-    ]);
+    // One after the other, so that when both are unreadable the error always names TLS_CERT (with
+    // Promise.all it named whichever read failed first, which varied from run to run).
+    const cert = await readSetting('TLS_CERT', opts.certFile);
+    const key = await readSetting('TLS_KEY', opts.keyFile);
     if (!cert.includes('BEGIN CERTIFICATE'))
       throw new ConfigError('TLS_CERT', `${opts.certFile} is not a PEM certificate`);
     if (!key.includes('PRIVATE KEY'))
