@@ -1,4 +1,6 @@
 export { createRoomClient, type KeyValueStorage, storageProfileStore, storageTokenStore } from './browser.js';
+export * from './chat/index.js';
+export * from './peer/index.js';
 export { type ProfileStore, RoomClient, type RoomClientEvents } from './room/room-client.js';
 export {
   emptyRoomState,
@@ -7,6 +9,7 @@ export {
   reducePresence,
   sortedPeers,
 } from './room/room-state.js';
+export { KopruSession, type SessionEvents, type SessionOptions } from './session.js';
 export {
   type ClientSocket,
   type ConnectionStatus,

@@ -1,4 +1,4 @@
-import { filterPeers, type RoomState, sortedPeers } from '@kopru/client';
+import { filterPeers, ROOM_CONVERSATION_ID, type RoomState, sortedPeers } from '@kopru/client';
 import type { PeerInfo } from '@kopru/protocol';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -52,6 +52,26 @@ export function PeoplePanel({ state, selectedPeerId, onSelect, badges }: PeopleP
 
   return (
     <section className="card people-card">
+      <ul className="people room-chat" aria-label={t('chat.roomChat')}>
+        <li className={`person everyone ${selectedPeerId === ROOM_CONVERSATION_ID ? 'selected' : ''}`}>
+          <button
+            type="button"
+            className="person-button"
+            aria-current={selectedPeerId === ROOM_CONVERSATION_ID ? 'true' : undefined}
+            onClick={() => onSelect?.(ROOM_CONVERSATION_ID)}
+          >
+            <span className="room-icon" aria-hidden="true">
+              #
+            </span>
+            <span className="person-text">
+              <span className="person-name">{t('chat.everyone')}</span>
+            </span>
+            {(badges?.get(ROOM_CONVERSATION_ID) ?? 0) > 0 && (
+              <span className="badge">+{badges?.get(ROOM_CONVERSATION_ID)}</span>
+            )}
+          </button>
+        </li>
+      </ul>
       <input
         type="search"
         className="search"

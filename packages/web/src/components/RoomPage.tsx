@@ -1,11 +1,15 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAttention } from '../hooks/useAttention.js';
+import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { useAwayStatus, useRoomClient, useRoomView } from '../hooks/useRoom.js';
+import { useLinkStates, useSession, useUnread } from '../hooks/useSession.js';
+import { ConversationPanel } from './ConversationPanel.js';
 import { HelpDialog } from './HelpDialog.js';
 import { InviteDialog } from './InviteDialog.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { PeoplePanel } from './PeoplePanel.js';
-import { RoomLayout } from './RoomLayout.js';
+import { RoomLayout, type Section } from './RoomLayout.js';
 import { SelfCard } from './SelfCard.js';
 
 export function RoomPage({ roomId }: { roomId: string }) {
@@ -15,6 +19,17 @@ export function RoomPage({ roomId }: { roomId: string }) {
   useAwayStatus(client);
   const [dialog, setDialog] = useState<'invite' | 'help'>();
   const [selected, setSelected] = useState<string>();
+  const [section, setSection] = useState<Section>('people');
+  const { session, chat } = useSession(client);
+  const unread = useUnread(chat);
+  const linkStates = useLinkStates(session);
+  useAttention(chat, unread.total);
+  const narrow = useMediaQuery('(max-width: 760px)');
+  const names = useMemo(() => new Map([...state.peers.values()].map((p) => [p.peerId, p.name])), [state]);
+  const selectConversation = (conversationId: string) => {
+    setSelected(conversationId);
+    setSection('conversation');
+  };
   const roomUrl = `${window.location.origin}/r/${roomId}`;
   const name = state.self?.name ?? client.name;
 
@@ -54,16 +69,29 @@ export function RoomPage({ roomId }: { roomId: string }) {
         </div>
       ) : null}
       <RoomLayout
+        section={section}
+        onSectionChange={setSection}
         people={
           <>
             <SelfCard client={client} name={name} status={status} />
-            <PeoplePanel state={state} selectedPeerId={selected} onSelect={setSelected} />
+            <PeoplePanel
+              state={state}
+              selectedPeerId={selected}
+              onSelect={selectConversation}
+              badges={unread.counts}
+            />
           </>
         }
         conversation={
-          <section className="card placeholder" aria-label={t('conversation.label')}>
-            <p>{t('conversation.placeholder')}</p>
-          </section>
+          <ConversationPanel
+            session={session}
+            chat={chat}
+            conversationId={selected}
+            peer={selected ? state.peers.get(selected) : undefined}
+            names={names}
+            linkState={selected ? linkStates.get(selected) : undefined}
+            visible={!narrow || section === 'conversation'}
+          />
         }
         call={
           <section className="card placeholder" aria-label={t('call.label')}>

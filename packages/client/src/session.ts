@@ -1,0 +1,152 @@
+import type { PeerMessage } from '@kopru/protocol';
+import { ChatManager } from './chat/chat-manager.js';
+import type { ChatStore } from './chat/chat-store.js';
+import { awaitsAck } from './chat/outbox.js';
+import { isChatFrame, ROOM_CONVERSATION_ID } from './chat/types.js';
+import { PeerMesh, type PeerMeshOptions } from './peer/peer-mesh.js';
+import type { PeerLinkState } from './peer/recovery-ladder.js';
+import type { RoomClient } from './room/room-client.js';
+import { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';
+
+export interface SessionEvents {
+  [event: string]: unknown;
+  /** A new mesh and chat were built (first join, or the server gave us a new peer id). */
+  ready: { selfPeerId: string; chat: ChatManager; mesh: PeerMesh };
+  'link-state': { peerId: string; state: PeerLinkState };
+}
+
+export interface SessionOptions {
+  room: RoomClient;
+  chatStore: ChatStore;
+  /** Extra PeerMesh options (WebRTC implementation, timers, logger); tests and the UI pass their own. */
+  mesh?: Omit<PeerMeshOptions, 'selfId' | 'iceServers'>;
+}
+
+/**
+ * Wires the room (signaling, presence) to the peer mesh (WebRTC) and the chat: the one place that knows
+ * all three. Each stays ignorant of the others; this object only forwards events to `handle*()` inputs.
+ */
+export class KopruSession extends TypedEmitter<SessionEvents> {
+  private mesh: PeerMesh | undefined;
+  private chat: ChatManager | undefined;
+  private selfPeerId: string | undefined;
+  private readonly roomOffs: Unsubscribe[] = [];
+  private meshOffs: Unsubscribe[] = [];
+  private wasConnected = false;
+  private closed = false;
+
+  constructor(private readonly opts: SessionOptions) {
+    super();
+    const room = opts.room;
+    this.roomOffs.push(
+      room.signalingClient.on('joined', (reply) => {
+        if (reply.self.peerId !== this.selfPeerId) this.build(reply.self.peerId);
+        this.mesh?.handleIceServers(reply.iceServers);
+        if (this.wasConnected) this.mesh?.handleSignalingReconnected();
+        this.wasConnected = true;
+      }),
+      room.on('state', (state) => this.chat?.handlePresence(state)),
+      room.on('signal', ({ from, data }) => this.mesh?.handleSignal(from, data)),
+      room.on('peer-joined', (peer) => {
+        this.mesh?.handlePeerJoined(peer);
+        if (this.hasUnacked(peer.peerId)) this.mesh?.ensureSession(peer.peerId);
+      }),
+      room.on('peer-left', ({ peerId }) => {
+        this.mesh?.handlePeerLeft(peerId);
+        this.chat?.handlePeerLeft(peerId);
+      }),
+    );
+  }
+
+  get chatManager(): ChatManager | undefined {
+    return this.chat;
+  }
+
+  get peerMesh(): PeerMesh | undefined {
+    return this.mesh;
+  }
+
+  /** Opens the peer connection(s) a conversation needs (one peer, or everyone for the room chat). */
+  connectConversation(conversationId: string): void {
+    const peers =
+      conversationId === ROOM_CONVERSATION_ID ? [...this.opts.room.current.peers.keys()] : [conversationId];
+    for (const peerId of peers) this.mesh?.ensureSession(peerId);
+  }
+
+  handleOnline(): void {
+    this.mesh?.handleOnline();
+  }
+
+  handleOffline(): void {
+    this.mesh?.handleOffline();
+  }
+
+  /** Closes the mesh and chat and leaves the room. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const off of this.roomOffs.splice(0)) off();
+    this.teardown();
+    this.opts.room.close();
+  }
+
+  private hasUnacked(peerId: string): boolean {
+    const chat = this.chat;
+    if (!chat) return false;
+    return [peerId, ROOM_CONVERSATION_ID].some((id) =>
+      chat.messages(id).some((r) => r.direction === 'out' && awaitsAck(r, peerId)),
+    );
+  }
+
+  private build(selfPeerId: string): void {
+    this.teardown();
+    this.selfPeerId = selfPeerId;
+    const room = this.opts.room;
+    const mesh = new PeerMesh({ ...this.opts.mesh, selfId: selfPeerId, iceServers: room.currentIceServers });
+    const chat = new ChatManager({
+      // History belongs to this identity in this room: two tabs (two peers) in one browser keep theirs apart.
+      roomId: `${room.roomId}/${selfPeerId}`,
+      selfPeerId,
+      store: this.opts.chatStore,
+      transport: {
+        send: (peerId: string, message: PeerMessage) => {
+          if (mesh.send(peerId, message)) return true;
+          mesh.ensureSession(peerId);
+          return false;
+        },
+        isOpen: (peerId: string) => mesh.isOpen(peerId),
+        peersInRoom: () => [...room.current.peers.keys()],
+      },
+    });
+    this.meshOffs = [
+      mesh.on('signal', ({ to, data }) => {
+        room.signalingClient.signal(to, data).catch(() => {
+          // The peer left meanwhile; presence tears the session down.
+        });
+      }),
+      mesh.on('message', ({ peerId, message }) => {
+        if (isChatFrame(message)) chat.handleMessage(peerId, message);
+      }),
+      mesh.on('control-open', ({ peerId }) => chat.handleControlOpen(peerId)),
+      mesh.on('state', (event) => this.emit('link-state', event)),
+    ];
+    this.mesh = mesh;
+    this.chat = chat;
+    chat.handlePresence(room.current);
+    void chat.load().then(() => {
+      // Messages left unacknowledged before a reload go out as soon as their peers are reachable.
+      for (const peerId of room.current.peers.keys()) {
+        if (this.hasUnacked(peerId)) mesh.ensureSession(peerId);
+      }
+    });
+    this.emit('ready', { selfPeerId, chat, mesh });
+  }
+
+  private teardown(): void {
+    for (const off of this.meshOffs.splice(0)) off();
+    this.chat?.close();
+    this.mesh?.close();
+    this.chat = undefined;
+    this.mesh = undefined;
+  }
+}
