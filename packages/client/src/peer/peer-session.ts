@@ -1,0 +1,169 @@
+import type { PeerMessage, SignalData } from '@kopru/protocol';
+import { type CandidateType, selectedCandidatePairType } from './candidate-stats.js';
+import { ControlChannel, type InvalidFrameReason } from './control-channel.js';
+import {
+  CONTROL_CHANNEL,
+  type DataChannelSpec,
+  isFeatureChannelId,
+  openNegotiatedChannel,
+} from './data-channels.js';
+import { PerfectNegotiation } from './perfect-negotiation.js';
+import { type LinkStatus, linkStatus } from './recovery-ladder.js';
+import type { DataChannelLike, PeerConnectionLike, TrackEventLike } from './rtc-types.js';
+import { type DtlsFingerprint, primaryFingerprint } from './sdp.js';
+import type { Logger } from './seams.js';
+
+/** How a session reports to its owner; nothing is reported after `close()` except the control channel closing. */
+export interface PeerSessionHooks {
+  signal(data: SignalData): void;
+  link(status: LinkStatus): void;
+  controlOpen(): void;
+  controlClosed(): void;
+  message(message: PeerMessage): void;
+  invalidMessage(reason: InvalidFrameReason): void;
+  track(event: TrackEventLike): void;
+}
+
+export interface PeerSessionOptions {
+  peerId: string;
+  epoch: number;
+  polite: boolean;
+  pc: PeerConnectionLike;
+  logger: Logger;
+  hooks: PeerSessionHooks;
+}
+
+/**
+ * One RTCPeerConnection with one peer, under one epoch: perfect negotiation, the control channel, and
+ * pass-throughs for feature channels and media. A rebuild replaces the whole session.
+ */
+export class PeerSession {
+  readonly peerId: string;
+  readonly epoch: number;
+  private closed = false;
+  private lastLink: LinkStatus | undefined;
+  private readonly pc: PeerConnectionLike;
+  private readonly negotiation: PerfectNegotiation;
+  private readonly control: ControlChannel;
+
+  constructor(private readonly opts: PeerSessionOptions) {
+    const { pc, hooks, logger } = opts;
+    this.peerId = opts.peerId;
+    this.epoch = opts.epoch;
+    this.pc = pc;
+    pc.addEventListener('iceconnectionstatechange', () => this.reportLink());
+    pc.addEventListener('connectionstatechange', () => this.reportLink());
+    pc.addEventListener('track', (event) => {
+      if (!this.closed) hooks.track(event);
+    });
+    this.negotiation = new PerfectNegotiation(pc, {
+      polite: opts.polite,
+      logger,
+      send: (signal) => {
+        if (!this.closed) hooks.signal({ ...signal, epoch: this.epoch });
+      },
+    });
+    // Created at once on both sides: the first channel makes `negotiationneeded` fire.
+    this.control = new ControlChannel(
+      openNegotiatedChannel(pc, CONTROL_CHANNEL),
+      {
+        open: () => {
+          if (!this.closed) hooks.controlOpen();
+        },
+        close: () => hooks.controlClosed(),
+        message: (message) => {
+          if (!this.closed) hooks.message(message);
+        },
+        invalid: (reason) => {
+          if (!this.closed) hooks.invalidMessage(reason);
+        },
+      },
+      logger,
+    );
+  }
+
+  get link(): LinkStatus {
+    return this.closed ? 'closed' : linkStatus(this.pc.iceConnectionState, this.pc.connectionState);
+  }
+
+  get controlOpen(): boolean {
+    return !this.closed && this.control.isOpen;
+  }
+
+  get localFingerprint(): DtlsFingerprint | undefined {
+    return primaryFingerprint(this.pc.localDescription?.sdp);
+  }
+
+  get remoteFingerprint(): DtlsFingerprint | undefined {
+    return primaryFingerprint(this.pc.remoteDescription?.sdp);
+  }
+
+  /** A signal whose epoch the owner has already matched to this session. */
+  handleSignal(data: SignalData): void {
+    if (this.closed) return;
+    if (data.kind === 'description') this.negotiation.handleDescription(data.description);
+    else if (data.kind === 'candidate') this.negotiation.handleCandidate(data.candidate);
+  }
+
+  send(message: PeerMessage): boolean {
+    return !this.closed && this.control.send(message);
+  }
+
+  /** See `PerfectNegotiation.restartIce`. */
+  restartIce(stalled = false): void {
+    if (!this.closed) this.negotiation.restartIce(stalled);
+  }
+
+  setConfiguration(configuration: RTCConfiguration): void {
+    if (this.closed) return;
+    try {
+      this.pc.setConfiguration(configuration);
+    } catch (error) {
+      this.opts.logger.warn('setConfiguration refused', { error: String(error) });
+    }
+  }
+
+  /**
+   * Extension point for file transfer: a pre-negotiated channel with an id in 1..MAX_CHANNEL_ID. Both sides
+   * must open the same id (agreed over the control channel); it dies with this session.
+   */
+  openDataChannel(spec: DataChannelSpec): DataChannelLike {
+    if (!isFeatureChannelId(spec.id))
+      throw new RangeError(`data channel id ${spec.id} is reserved or out of range`);
+    if (this.closed) throw new Error('session closed');
+    return openNegotiatedChannel(this.pc, spec);
+  }
+
+  /** Extension point for calls: media added here raises `negotiationneeded`, handled like any other. */
+  addTransceiver(trackOrKind: MediaStreamTrack | string, init?: RTCRtpTransceiverInit): RTCRtpTransceiver {
+    if (this.closed) throw new Error('session closed');
+    return this.pc.addTransceiver(trackOrKind, init);
+  }
+
+  async selectedCandidatePairType(): Promise<CandidateType | undefined> {
+    if (this.closed) return undefined;
+    try {
+      return selectedCandidatePairType(await this.pc.getStats());
+    } catch (error) {
+      this.opts.logger.debug('getStats failed', { error: String(error) });
+      return undefined;
+    }
+  }
+
+  /** Closes the connection and everything on it. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.negotiation.close();
+    this.control.close();
+    this.pc.close();
+  }
+
+  private reportLink(): void {
+    if (this.closed) return;
+    const status = this.link;
+    if (status === this.lastLink) return;
+    this.lastLink = status;
+    this.opts.hooks.link(status);
+  }
+}

@@ -1,0 +1,157 @@
+import type { SignalData } from '@kopru/protocol';
+import type { IceCandidateEventLike, PeerConnectionLike, SessionDescriptionLike } from './rtc-types.js';
+import type { Logger } from './seams.js';
+
+/** A signal as the negotiation sees it: the session adds the epoch. */
+export type NegotiationSignal =
+  | Omit<Extract<SignalData, { kind: 'description' }>, 'epoch'>
+  | Omit<Extract<SignalData, { kind: 'candidate' }>, 'epoch'>;
+
+type RemoteDescription = Extract<SignalData, { kind: 'description' }>['description'];
+type RemoteCandidate = Extract<SignalData, { kind: 'candidate' }>['candidate'];
+
+export interface NegotiationOptions {
+  /** The polite side yields in glare (rolls back its own offer); the impolite side ignores the other's. */
+  polite: boolean;
+  send(signal: NegotiationSignal): void;
+  logger: Logger;
+}
+
+/**
+ * The W3C/MDN "perfect negotiation" pattern for one RTCPeerConnection: either side may renegotiate at any
+ * time (data channels now, media later) and a collision of offers still ends in one stable session.
+ * `setLocalDescription()` without arguments creates the offer or answer the state calls for, and
+ * `setRemoteDescription(offer)` in `have-local-offer` rolls back implicitly. Incoming signals are applied
+ * one at a time, in arrival order; like the pattern, this relies on an ordered signaling channel (socket.io).
+ */
+export class PerfectNegotiation {
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private closed = false;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pc: PeerConnectionLike,
+    private readonly opts: NegotiationOptions,
+  ) {
+    pc.addEventListener('negotiationneeded', () => void this.negotiate());
+    pc.addEventListener('icecandidate', (event) => this.sendCandidate(event));
+  }
+
+  handleDescription(description: RemoteDescription): void {
+    this.enqueue(() => this.applyDescription(description));
+  }
+
+  handleCandidate(candidate: RemoteCandidate): void {
+    this.enqueue(() => this.applyCandidate(candidate));
+  }
+
+  /**
+   * New ICE credentials on the next offer; `negotiationneeded` follows once the state is stable. With
+   * `stalled`, an offer still waiting for its answer is rolled back first: the answer was lost (our offer
+   * was dropped, or the peer's signaling was down), and the state would otherwise never return to stable.
+   */
+  restartIce(stalled = false): void {
+    if (this.closed) return;
+    if (!stalled || this.pc.signalingState !== 'have-local-offer') {
+      this.opts.logger.info('ICE restart');
+      this.pc.restartIce();
+      return;
+    }
+    this.enqueue(async () => {
+      if (this.pc.signalingState === 'have-local-offer' && !this.makingOffer) {
+        this.opts.logger.info('ICE restart: rolling back an unanswered offer');
+        await this.pc.setLocalDescription({ type: 'rollback' });
+      }
+      this.pc.restartIce();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async negotiate(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      // Usually an offer; an answer if a remote offer got in first. Either way it is what the peer needs.
+      this.sendDescription(this.pc.localDescription);
+    } catch (error) {
+      this.opts.logger.warn('negotiation failed', { error: String(error) });
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async applyDescription(description: RemoteDescription): Promise<void> {
+    const pc = this.pc;
+    if (description.type === 'rollback') {
+      this.opts.logger.warn('dropped a remote rollback description');
+      return;
+    }
+    // Applied one at a time, so an answer is never "being set" while the next message is examined.
+    const readyForOffer = !this.makingOffer && pc.signalingState === 'stable';
+    const offerCollision = description.type === 'offer' && !readyForOffer;
+    this.ignoreOffer = !this.opts.polite && offerCollision;
+    if (this.ignoreOffer) {
+      this.opts.logger.debug('glare: ignoring the remote offer (impolite side)');
+      return;
+    }
+    if (offerCollision) this.opts.logger.debug('glare: rolling back our offer (polite side)');
+    this.opts.logger.debug('set remote description', { type: description.type, sdp: description.sdp });
+    await pc.setRemoteDescription(description);
+    if (description.type === 'offer') {
+      await pc.setLocalDescription();
+      this.sendDescription(pc.localDescription);
+    }
+  }
+
+  private async applyCandidate(candidate: RemoteCandidate): Promise<void> {
+    this.opts.logger.debug('add remote candidate', { candidate: candidate?.candidate ?? null });
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      // Candidates of an offer we ignored are expected to fail; anything else is worth a line in the log.
+      if (this.ignoreOffer) return;
+      this.opts.logger.warn('remote candidate refused', { error: String(error) });
+    }
+  }
+
+  private sendDescription(description: SessionDescriptionLike | null): void {
+    if (this.closed || !description) return;
+    this.opts.logger.debug('send description', { type: description.type, sdp: description.sdp });
+    this.opts.send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
+  }
+
+  private sendCandidate(event: IceCandidateEventLike): void {
+    if (this.closed) return;
+    if (!event.candidate) {
+      this.opts.send({ kind: 'candidate', candidate: null });
+      return;
+    }
+    const init = event.candidate.toJSON();
+    this.opts.logger.debug('send candidate', { candidate: init.candidate });
+    this.opts.send({
+      kind: 'candidate',
+      candidate: {
+        candidate: init.candidate ?? '',
+        sdpMid: init.sdpMid ?? null,
+        sdpMLineIndex: init.sdpMLineIndex ?? null,
+        usernameFragment: init.usernameFragment ?? null,
+      },
+    });
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      if (this.closed) return;
+      try {
+        await step();
+      } catch (error) {
+        this.opts.logger.warn('remote signal not applied', { error: String(error) });
+      }
+    });
+  }
+}

@@ -1,0 +1,227 @@
+import type { Logger, Random, TimerId, Timers } from './seams.js';
+
+/** A connection's health, folded from `iceConnectionState` and `connectionState`. */
+export type LinkStatus = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+/** What the app sees for a pair. */
+export type PeerLinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+/**
+ * ICE often recovers from `disconnected` on its own (a lost packet burst, a Wi-Fi roam) within a second or
+ * two; restarting sooner only adds a renegotiation. Chromium reports `disconnected` after ~5 s without
+ * consent responses, so 3 s more keeps the total well under its 30 s `failed`.
+ */
+export const DISCONNECTED_GRACE_MS = 3_000;
+
+/**
+ * Loopback connects in ~30 ms and the slowest relayed path in a few seconds; 15 s means nothing is coming.
+ * A bad TURN credential leaves a connection in `new` forever (no `failed`), so this timer is the only exit.
+ */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
+/** ICE restarts without reaching `connected` before the connection is rebuilt from scratch. */
+export const MAX_ICE_RESTARTS = 3;
+
+/** First rebuild delay; doubled per consecutive rebuild. */
+export const REBUILD_BACKOFF_BASE_MS = 1_000;
+
+/** Cap for the doubling, so a peer that comes back is found within half a minute. */
+export const REBUILD_BACKOFF_MAX_MS = 30_000;
+
+/**
+ * ±30 % spread: both ends usually fail at the same moment; jitter lets one rebuild first so the other
+ * follows its `reset` instead of both rebuilding at once.
+ */
+export const REBUILD_JITTER = 0.3;
+
+/** Delay before rebuild number `attempt` (0-based): exponential, capped, jittered. */
+export function rebuildDelay(attempt: number, random: Random): number {
+  const base = Math.min(REBUILD_BACKOFF_BASE_MS * 2 ** attempt, REBUILD_BACKOFF_MAX_MS);
+  return Math.round(base * (1 + REBUILD_JITTER * (2 * random() - 1)));
+}
+
+/** The worse of the two states wins; `connected` needs DTLS too (`connectionState`). */
+export function linkStatus(ice: RTCIceConnectionState, connection: RTCPeerConnectionState): LinkStatus {
+  if (ice === 'closed' || connection === 'closed') return 'closed';
+  if (ice === 'failed' || connection === 'failed') return 'failed';
+  if (ice === 'disconnected' || connection === 'disconnected') return 'disconnected';
+  if (connection === 'connected') return 'connected';
+  return 'connecting';
+}
+
+export interface RecoveryActions {
+  /** `stalled`: nothing happened for the whole connect timeout, so a pending offer is presumed lost. */
+  restartIce(stalled: boolean): void;
+  /** Replace the connection with a new one under a new epoch; `sessionStarted` follows. */
+  rebuild(): void;
+  state(state: PeerLinkState): void;
+}
+
+export interface RecoveryLadderOptions {
+  timers: Timers;
+  random: Random;
+  logger: Logger;
+  actions: RecoveryActions;
+}
+
+/**
+ * The recovery ladder of one peer pair, across its successive connections:
+ * `disconnected` → grace → ICE restart; `failed` or no progress within the connect timeout → ICE restart;
+ * after `MAX_ICE_RESTARTS` restarts without `connected` → rebuild with exponential backoff and jitter.
+ * Offline, it waits for `setOffline(false)` rather than spending attempts on a dead network.
+ */
+export class RecoveryLadder {
+  private status: LinkStatus = 'connecting';
+  private restarts = 0;
+  private rebuilds = 0;
+  private everConnected = false;
+  private offline = false;
+  private closed = false;
+  private graceTimer: TimerId | undefined;
+  private connectTimer: TimerId | undefined;
+  private rebuildTimer: TimerId | undefined;
+
+  constructor(private readonly opts: RecoveryLadderOptions) {}
+
+  /** True while a rebuild is scheduled (backoff running). */
+  get rebuildPending(): boolean {
+    return this.rebuildTimer !== undefined;
+  }
+
+  /** A new connection exists (first, rebuilt by us, or rebuilt because the peer did). */
+  sessionStarted(): void {
+    if (this.closed) return;
+    this.clearTimers();
+    this.restarts = 0;
+    this.status = 'connecting';
+    this.publish(this.everConnected ? 'reconnecting' : 'connecting');
+    this.armConnectTimer();
+  }
+
+  update(status: LinkStatus): void {
+    if (this.closed || status === this.status) return;
+    const previous = this.status;
+    this.status = status;
+    this.opts.logger.info('link status', { from: previous, to: status });
+    switch (status) {
+      case 'connected':
+        this.clearTimers();
+        this.restarts = 0;
+        this.rebuilds = 0;
+        this.everConnected = true;
+        this.publish('connected');
+        return;
+      case 'disconnected':
+        this.clear('grace');
+        if (this.rebuildTimer === undefined && !this.offline) {
+          this.graceTimer = this.opts.timers.setTimeout(() => {
+            this.graceTimer = undefined;
+            this.climb('still disconnected after grace');
+          }, DISCONNECTED_GRACE_MS);
+        }
+        this.publishRecovering();
+        return;
+      case 'failed':
+        this.clear('grace');
+        this.climb('failed');
+        return;
+      case 'connecting':
+        this.clear('grace');
+        this.armConnectTimer();
+        this.publishRecovering();
+        return;
+      case 'closed':
+        this.clearTimers();
+        return;
+    }
+  }
+
+  /** Something outside changed for the better (signaling back, peer back): retry now, with a fresh count. */
+  kick(reason: string): void {
+    if (this.closed || this.offline || this.status === 'connected' || this.rebuildTimer !== undefined) return;
+    this.restarts = 0;
+    this.climb(reason);
+  }
+
+  setOffline(offline: boolean): void {
+    if (this.closed || offline === this.offline) return;
+    this.offline = offline;
+    if (offline) {
+      // Attempts while the network is gone cannot succeed; do not let them count towards a rebuild.
+      this.clearTimers();
+      return;
+    }
+    this.kick('back online');
+  }
+
+  close(): void {
+    this.closed = true;
+    this.clearTimers();
+  }
+
+  private climb(reason: string, stalled = false): void {
+    if (this.closed || this.status === 'connected') return;
+    if (this.offline) {
+      this.opts.logger.info('recovery paused while offline', { reason });
+      return;
+    }
+    this.clear('grace');
+    this.clear('connect');
+    if (this.restarts < MAX_ICE_RESTARTS) {
+      this.restarts += 1;
+      this.opts.logger.info('recovery: ICE restart', { reason, attempt: this.restarts });
+      this.publishRecovering();
+      this.opts.actions.restartIce(stalled);
+      this.armConnectTimer();
+      return;
+    }
+    this.scheduleRebuild(reason);
+  }
+
+  /** The rebuild itself threw (e.g. the configuration was refused): try again after the next backoff. */
+  rebuildFailed(): void {
+    if (!this.closed && !this.offline) this.scheduleRebuild('rebuild failed');
+  }
+
+  private scheduleRebuild(reason: string): void {
+    if (this.rebuildTimer !== undefined) return;
+    const delay = rebuildDelay(this.rebuilds, this.opts.random);
+    this.rebuilds += 1;
+    this.opts.logger.info('recovery: rebuild scheduled', { reason, delay, rebuild: this.rebuilds });
+    this.publish('failed');
+    this.rebuildTimer = this.opts.timers.setTimeout(() => {
+      this.rebuildTimer = undefined;
+      this.opts.actions.rebuild();
+    }, delay);
+  }
+
+  private armConnectTimer(): void {
+    if (this.connectTimer !== undefined || this.offline) return;
+    this.connectTimer = this.opts.timers.setTimeout(() => {
+      this.connectTimer = undefined;
+      this.climb('no connection within the timeout', true);
+    }, CONNECT_TIMEOUT_MS);
+  }
+
+  private publishRecovering(): void {
+    if (this.rebuildTimer !== undefined) return;
+    this.publish(this.everConnected ? 'reconnecting' : 'connecting');
+  }
+
+  private publish(state: PeerLinkState): void {
+    this.opts.actions.state(state);
+  }
+
+  private clear(which: 'grace' | 'connect' | 'rebuild'): void {
+    const key = `${which}Timer` as const;
+    const id = this[key];
+    if (id !== undefined) this.opts.timers.clearTimeout(id);
+    this[key] = undefined;
+  }
+
+  private clearTimers(): void {
+    this.clear('grace');
+    this.clear('connect');
+    this.clear('rebuild');
+  }
+}
