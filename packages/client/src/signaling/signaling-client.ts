@@ -177,9 +177,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       });
       this.opts.tokens.set(reply.sessionToken);
       this.joined = true;
+      // Queued signals go out before anything a `joined` listener sends (e.g. an ICE restart):
+      // perfect negotiation relies on the signaling channel keeping order.
+      this.flushOutbox();
       this.setStatus('connected');
       this.emit('joined', reply);
-      this.flushOutbox();
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
       if (appError.code === 'INTERNAL') {
