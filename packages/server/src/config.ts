@@ -54,6 +54,20 @@ const settings = {
   /** HMAC key for session tokens; generated and kept in DATA_DIR when unset. Several nodes must share it. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Several nodes: rooms, presence and the relay are shared through this Redis. Unset: one node, in memory. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** This node's name in Redis, logs and metrics; unique per running process (a random suffix by default). */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 _ . -')
+    .optional(),
+  /** Seconds after which the peers of a node that stopped heart-beating are removed (`presence:left` expired). */
+  PRESENCE_TTL: intInRange(1, 3600).default(15),
+  /** Seconds a SIGTERM/SIGINT waits for clients to move to another node before closing what is left. */
+  SHUTDOWN_TIMEOUT: intInRange(0, 600).default(10),
 } as const;
 
 type Settings = { [K in keyof typeof settings]: z.output<(typeof settings)[K]> };
