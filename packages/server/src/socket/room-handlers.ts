@@ -6,6 +6,10 @@ import { onValidated, refuseUnknownEvents } from './validated-handler.js';
 
 export interface RoomHandlerHooks {
   onError?: (code: string) => void;
+  /** A join succeeded (for metrics). */
+  onJoined?: (outcome: 'joined' | 'resumed') => void;
+  /** A signal was relayed (for metrics). */
+  onRelayed?: () => void;
 }
 
 /** Builds the per-connection handlers for rooms, presence and the signaling relay. */
@@ -19,15 +23,16 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
     return { roomId, peerId };
   };
 
-  /** Ends other connections of the same peer (a resumed session wins over the one it replaces). */
-  const endOtherConnections = async (peerId: string, keep: string): Promise<void> => {
-    const sockets = await io.in(peerChannel(peerId)).fetchSockets();
-    for (const other of sockets) {
-      if (other.id === keep) continue;
-      other.emit('session:ended', { reason: 'replaced', message: 'this session was opened in another tab' });
-      other.data.roomId = undefined;
-      other.disconnect(true);
-    }
+  /**
+   * Ends other connections of the same peer (a resumed session wins over the one it replaces), on whichever
+   * node they are. Two broadcasts rather than fetchSockets(): no round trip that waits for every node's
+   * answer, so a dead node cannot stall a resume. The old connection's own disconnect then removes nothing:
+   * presence belongs to the newest connection.
+   */
+  const endOtherConnections = (peerId: string, keep: string): void => {
+    const others = io.in(peerChannel(peerId)).except(keep);
+    others.emit('session:ended', { reason: 'replaced', message: 'this session was opened in another tab' });
+    others.disconnectSockets(true);
   };
 
   const leaveRoom = async (socket: KopruSocket, reason: 'left' | 'disconnected'): Promise<void> => {
@@ -78,12 +83,13 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
         socket.data.peerId = peerId;
         await socket.join([roomChannel(request.roomId), peerChannel(peerId)]);
         if (outcome.kind === 'resumed') {
-          await endOtherConnections(peerId, socket.id);
+          endOtherConnections(peerId, socket.id);
           socket.to(roomChannel(request.roomId)).emit('presence:updated', { peer: info });
         } else {
           socket.to(roomChannel(request.roomId)).emit('presence:joined', { peer: info });
         }
         log.info({ roomId: request.roomId, peerId, outcome: outcome.kind }, 'peer joined');
+        hooks.onJoined?.(outcome.kind);
         return {
           roomId: request.roomId,
           self: info,
@@ -134,6 +140,7 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
         // `from` comes from the connection, never from the payload.
         io.to(peerChannel(to)).emit('signal', { from: peerId, data });
         log.debug({ roomId, from: peerId, to, kind: data.kind }, 'signal relayed');
+        hooks.onRelayed?.();
         return null;
       },
       onError,
