@@ -24,7 +24,10 @@ test('private chat both ways, with delivery and read states; a third person sees
   await expect(messageLog(a.page).locator('.bubble.mine')).toContainText('Read');
   await expect(b.page).toHaveTitle('Köprü');
 
+  await b.page.getByRole('textbox', { name: 'Message' }).fill('Selam');
+  await expect(a.page.getByText('Banu is typing…')).toBeVisible();
   await send(b.page, 'Selam Ali, nasılsın?');
+  await expect(a.page.getByText('Banu is typing…')).toBeHidden();
   await expect(messageLog(a.page)).toContainText('Selam Ali, nasılsın?');
   expect(await bubbleTexts(a.page)).toEqual(['Merhaba Banu', 'Selam Ali, nasılsın?']);
 

@@ -65,12 +65,12 @@ test('search filters people and shows when nobody matches', async ({ browser, ro
   }
   const list = peopleList(a.page);
   await expect(list.getByRole('listitem')).toHaveCount(2);
-  await a.page.getByRole('searchbox', { name: 'Search people' }).fill('zey');
+  await a.page.getByRole('textbox', { name: 'Search people' }).fill('zey');
   await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list.getByRole('listitem')).toContainText('Zeynep');
-  await a.page.getByRole('searchbox', { name: 'Search people' }).fill('omer');
+  await a.page.getByRole('textbox', { name: 'Search people' }).fill('omer');
   await expect(list.getByRole('listitem')).toContainText('Ömer');
-  await a.page.getByRole('searchbox', { name: 'Search people' }).fill('nobody');
+  await a.page.getByRole('textbox', { name: 'Search people' }).fill('nobody');
   await expect(list.getByRole('listitem')).toHaveCount(0);
   await expect(a.page.getByText('No one matches “nobody”.')).toBeVisible();
 });
@@ -112,14 +112,14 @@ test('switching to Turkish changes the visible strings, and a Turkish browser st
   await expect(a.page.locator('html')).toHaveAttribute('lang', 'tr');
 
   const t = await openPerson(browser, roomId, { locale: 'tr-TR' });
-  await expect(t.page.getByRole('link', { name: 'Yeni oda' })).toBeVisible();
+  await expect(t.page.getByRole('button', { name: 'Yeni oda' })).toBeVisible();
   expect([...a.problems, ...t.problems]).toEqual([]);
 });
 
 test('New room goes to a fresh, unguessable room', async ({ browser }) => {
   const roomId = newRoomId();
   const a = await openPerson(browser, roomId);
-  await a.page.getByRole('link', { name: 'New room' }).click();
+  await a.page.getByRole('button', { name: 'New room' }).click();
   await expect(a.page).toHaveURL(/\/r\/[A-Za-z0-9_-]{16}$/);
   expect(a.page.url()).not.toContain(roomId);
   await expect(a.page.getByRole('status')).toHaveText('Connected');

@@ -73,7 +73,10 @@ export function PeoplePanel({ state, selectedPeerId, onSelect, badges }: PeopleP
         </li>
       </ul>
       <input
-        type="search"
+        type="text"
+        inputMode="search"
+        enterKeyHint="search"
+        autoComplete="off"
         className="search"
         aria-label={t('room.search')}
         placeholder={t('room.searchPlaceholder')}

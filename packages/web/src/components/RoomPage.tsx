@@ -47,9 +47,10 @@ export function RoomPage({ roomId }: { roomId: string }) {
           <button type="button" onClick={() => setDialog('invite')}>
             {t('room.invite')}
           </button>
-          <a className="button" href="/">
+          {/* The server answers `/` with a redirect to a fresh room. */}
+          <button type="button" onClick={() => window.location.assign('/')}>
             {t('room.newRoom')}
-          </a>
+          </button>
           <button type="button" onClick={() => setDialog('help')}>
             {t('room.help')}
           </button>
