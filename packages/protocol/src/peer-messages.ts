@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { transferMessageSchemas } from './transfer-messages.js';
+
+export * from './transfer-messages.js';
 
 /**
  * Messages between two browsers on a pair's reliable, ordered `control` DataChannel (JSON text frames).
@@ -51,6 +54,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   chatAckSchema,
   chatReadSchema,
   typingSchema,
+  ...transferMessageSchemas,
 ]);
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type ChatMessageFrame = z.infer<typeof chatMessageSchema>;
