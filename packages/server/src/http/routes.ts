@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { roomIdSchema } from '@kopru/protocol';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from '../deps.js';
 
@@ -28,10 +28,16 @@ export const CONTENT_SECURITY_POLICY = {
   },
 };
 
-export function createHttpApp(deps: AppDeps, startedAt: number): Express {
+/** `operations`: handlers mounted before everything else (request ids, `/metrics`, `/readyz`). */
+export function createHttpApp(
+  deps: AppDeps,
+  startedAt: number,
+  operations: readonly RequestHandler[] = [],
+): Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  for (const handler of operations) app.use(handler);
   app.use(
     helmet({
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,

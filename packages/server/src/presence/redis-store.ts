@@ -21,6 +21,11 @@ export interface RedisPresenceOptions {
   nodeId: string;
   /** Key prefix, so several deployments (or tests) can share one Redis. */
   prefix?: string;
+  /**
+   * When given, a `leave` that fails (Redis unreachable) reports here and resolves as "nothing removed"
+   * instead of throwing: the record is then removed by reconciliation once Redis is back (NodeLiveness).
+   */
+  onFailedLeave?: (error: unknown) => void;
 }
 
 /** A concurrent `update` lost the compare-and-set this many times in a row: something is very wrong. */
@@ -72,7 +77,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   constructor(
     private readonly redis: RedisCommander,
-    opts: RedisPresenceOptions,
+    private readonly opts: RedisPresenceOptions,
   ) {
     this.nodeId = opts.nodeId;
     this.prefix = opts.prefix ?? 'kopru:';
@@ -109,11 +114,18 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async leave(roomId: string, peerId: string, connectionId: string): Promise<PeerInfo | undefined> {
-    const removed = await scripts.leave.run(
-      this.redis,
-      [this.roomKey(roomId), this.roomsKey, this.ownNodeKey],
-      [roomId, peerId, connectionId],
-    );
+    let removed: unknown;
+    try {
+      removed = await scripts.leave.run(
+        this.redis,
+        [this.roomKey(roomId), this.roomsKey, this.ownNodeKey],
+        [roomId, peerId, connectionId],
+      );
+    } catch (error) {
+      if (!this.opts.onFailedLeave) throw error;
+      this.opts.onFailedLeave(error);
+      return undefined;
+    }
     return typeof removed === 'string' ? decode(removed).info : undefined;
   }
 
