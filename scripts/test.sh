@@ -9,6 +9,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # Debian packages the tests drive for real. Installed only when missing.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Cross-browser check: Debian Firefox ESR driven by puppeteer-core over WebDriver BiDi.
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 if [ ${#need[@]} -gt 0 ]; then
   step "Installing ${need[*]} (apt-get)"
   SUDO=""
