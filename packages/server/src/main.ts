@@ -1,17 +1,28 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { randomId } from '@kopru/protocol';
 import { pino } from 'pino';
 import { createApp } from './app.js';
+import { createRedisCluster } from './cluster/redis-cluster.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createMetrics } from './ops/metrics.js';
+import { Readiness } from './ops/readiness.js';
+import { drainAndClose } from './ops/shutdown.js';
+import { DrainingPresenceStore } from './presence/draining-store.js';
 import { MemoryPresenceStore } from './presence/memory-store.js';
 import { loadSessionSecret } from './secret.js';
 import { loadTls } from './tls.js';
 
 /** Room ids are 16 random URL-safe characters: 96 bits, unguessable yet short enough to read out. */
 const ROOM_ID_LENGTH = 16;
+/**
+ * While shutting down, a departing client's presence is kept this long so that it can resume on another
+ * node first and its peers never see it leave. Clients spread their reconnects over a second
+ * (SHUTDOWN_RECONNECT_SPREAD_MS in the client); a WebSocket handshake plus a join takes ~10 ms on loopback.
+ */
+const SHUTDOWN_REJOIN_GRACE_MS = 3_000;
 
 function lanAddresses(): string[] {
   return Object.values(networkInterfaces())
@@ -29,18 +40,42 @@ async function main(): Promise<void> {
   const sessionSecret = await loadSessionSecret(config.dataDir, config.SESSION_SECRET);
   const httpServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : createHttpServer();
 
-  const app = createApp(httpServer, {
-    presence: new MemoryPresenceStore(),
-    clock: { now: () => Date.now() },
-    ids: { peerId: () => randomId(), roomId: () => randomId(ROOM_ID_LENGTH) },
-    logger,
-    sessionSecret,
-    sessionTtlMs: config.SESSION_TTL * 1000,
-    roomCapacity: config.ROOM_CAPACITY,
-    iceServers: () => [],
-    webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
-    trustProxy: config.TRUST_PROXY,
-  });
+  const nodeId = config.NODE_ID ?? `${hostname()}-${randomId(6)}`;
+  const readiness = new Readiness();
+  const cluster = config.REDIS_URL
+    ? createRedisCluster({
+        url: config.REDIS_URL,
+        nodeId,
+        ttlMs: config.PRESENCE_TTL * 1000,
+        readiness,
+        logger: logger.child({ node: nodeId }),
+      })
+    : undefined;
+  const presence = new DrainingPresenceStore(
+    cluster?.presence ?? new MemoryPresenceStore(),
+    SHUTDOWN_REJOIN_GRACE_MS,
+  );
+  const app = createApp(
+    httpServer,
+    {
+      presence,
+      clock: { now: () => Date.now() },
+      ids: { peerId: () => randomId(), roomId: () => randomId(ROOM_ID_LENGTH) },
+      logger,
+      sessionSecret,
+      sessionTtlMs: config.SESSION_TTL * 1000,
+      roomCapacity: config.ROOM_CAPACITY,
+      iceServers: () => [],
+      webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
+      trustProxy: config.TRUST_PROXY,
+    },
+    {
+      ...(cluster ? { adapter: cluster.adapter, websocketOnly: true } : {}),
+      readiness,
+      metrics: createMetrics({ node: nodeId }),
+    },
+  );
+  cluster?.attach(app.io);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -50,7 +85,10 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const scheme = tls ? 'https' : 'http';
   const hosts = ['localhost', ...(config.HOST === '0.0.0.0' || config.HOST === '::' ? lanAddresses() : [])];
-  logger.info({ port, tls: tls?.source ?? 'off' }, 'Köprü is listening');
+  logger.info(
+    { port, tls: tls?.source ?? 'off', node: nodeId, presence: cluster ? 'redis' : 'memory' },
+    'Köprü is listening',
+  );
   // Plain lines too, so a person starting it sees where to go.
   process.stdout.write(
     `\nKöprü is running:\n${hosts.map((h) => `  ${scheme}://${h}:${port}/`).join('\n')}\n\n`,
@@ -61,12 +99,28 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+    drainAndClose({
+      httpServer,
+      app,
+      presence,
+      ...(cluster ? { cluster } : {}),
+      timeoutMs: config.SHUTDOWN_TIMEOUT * 1000,
+      logger,
+    }).then(
+      () => {
+        logger.info('shut down');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

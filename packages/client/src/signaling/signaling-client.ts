@@ -57,12 +57,20 @@ export interface SignalingOptions {
   tokens: TokenStore;
   /** How long a request waits for its answer. */
   requestTimeoutMs?: number;
+  /** Randomness for spreading reconnects (Math.random by default; tests pass a fixed one). */
+  random?: () => number;
 }
 
 /** 10 s: socket.io's own ping interval is 25 s; a request unanswered for 10 s on a live socket is lost. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Signals queued while offline; beyond this they are stale and the recovery ladder renegotiates anyway. */
 const MAX_QUEUED_SIGNALS = 256;
+/**
+ * When a server node shuts down, its clients reconnect after a random delay of up to this long, so the
+ * remaining nodes are not hit by all of them in the same instant. The node keeps their presence for 3 s
+ * (SHUTDOWN_REJOIN_GRACE_MS on the server), so they resume as the same peer well within it.
+ */
+export const SHUTDOWN_RECONNECT_SPREAD_MS = 1_000;
 
 type ReplyOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
   reply: Ack<infer T>,
@@ -80,6 +88,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private closed = false;
   private readonly outbox: { to: string; data: SignalData }[] = [];
   private readonly timeoutMs: number;
+  private moveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly opts: SignalingOptions) {
     super();
@@ -101,6 +110,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.listen('presence:left', (e) => this.emit('peer-left', e));
     this.listen('signal', (e) => this.emit('signal', e));
     this.listen('session:ended', (e) => {
+      if (e.reason === 'shutdown') {
+        this.moveToAnotherServer();
+        return;
+      }
       if (e.reason === 'replaced') this.opts.tokens.clear();
       this.setStatus('ended');
       this.emit('session-ended', e);
@@ -158,6 +171,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.moveTimer);
     this.setStatus('ended');
     if (this.joined) this.opts.socket.emit('room:leave', {}, () => {});
     this.joined = false;
@@ -193,6 +207,22 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       this.emit('error', appError.toJSON());
       this.opts.socket.disconnect();
     }
+  }
+
+  /**
+   * The server node is shutting down: not the end of the session. Let go of it now (so it can drain) and
+   * connect again shortly; behind a load balancer that lands on another node, and the session token
+   * brings us back as the same peer.
+   */
+  private moveToAnotherServer(): void {
+    if (this.closed) return;
+    this.opts.socket.disconnect();
+    this.setStatus('reconnecting');
+    const delay = (this.opts.random ?? Math.random)() * SHUTDOWN_RECONNECT_SPREAD_MS;
+    clearTimeout(this.moveTimer);
+    this.moveTimer = setTimeout(() => {
+      if (!this.closed) this.opts.socket.connect();
+    }, delay);
   }
 
   private flushOutbox(): void {
