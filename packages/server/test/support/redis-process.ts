@@ -12,7 +12,7 @@ export interface RedisProcess {
   port: number;
   /** Kills it (SIGKILL: an outage, not a clean stop) and waits for the exit. Idempotent. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: nothing is persisted, as after a crash without persistence). */
+  /** Starts it again on the same port (empty: nothing is persisted, as after a crash without persistence). No-op while running. */
   start(): Promise<void>;
   /** Kills it and removes its directory. */
   close(): Promise<void>;
@@ -58,7 +58,10 @@ export async function startRedis(port?: number): Promise<RedisProcess> {
   let child: ChildProcess | undefined;
   let log = '';
 
+  const isRunning = (): boolean =>
+    child !== undefined && child.exitCode === null && child.signalCode === null;
   const start = async (): Promise<void> => {
+    if (isRunning()) return;
     log = '';
     const args = ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
     const started = spawn('redis-server', [...args, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
