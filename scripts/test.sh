@@ -9,6 +9,10 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # Debian packages the tests drive for real. Installed only when missing.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Several server nodes: Redis shares rooms between them, nginx balances browsers across them. The tests
+# start their own instances on loopback ports (never the system services these packages install).
+command -v redis-server >/dev/null || need+=(redis-server)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 # Cross-browser check: Debian Firefox ESR driven by puppeteer-core over WebDriver BiDi.
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 if [ ${#need[@]} -gt 0 ]; then
