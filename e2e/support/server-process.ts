@@ -10,6 +10,8 @@ export interface ServerProcess {
   port: number;
   /** Stops the server (SIGTERM, then SIGKILL after a bound). Idempotent. */
   stop(): Promise<void>;
+  /** Kills the server outright (SIGKILL: a crash, no goodbye to anyone) and waits for it to be gone. */
+  kill(): Promise<void>;
   /** Stops and starts it again on the same port and data directory (same certificate and secret). */
   restart(): Promise<void>;
 }
@@ -29,13 +31,13 @@ async function waitForHealthy(url: string, child: ChildProcess, output: () => st
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
-/** Starts the built server (`packages/server/dist/main.js`) over HTTPS on loopback. */
+/** Starts the built server (`packages/server/dist/main.js`) on loopback: HTTPS, or HTTP with `TLS: 'off'`. */
 export async function startServer(opts: {
   port: number;
   env?: Record<string, string>;
 }): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kopru-e2e-'));
-  const url = `https://127.0.0.1:${opts.port}`;
+  const url = `${opts.env?.TLS === 'off' ? 'http' : 'https'}://127.0.0.1:${opts.port}`;
   let child: ChildProcess | undefined;
   let log = '';
 
@@ -81,11 +83,21 @@ export async function startServer(opts: {
     clearTimeout(timer);
   };
 
+  const kill = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill('SIGKILL');
+    await exited;
+  };
+
   await launch();
   return {
     url,
     port: opts.port,
     stop,
+    kill,
     async restart() {
       await stop();
       await launch();

@@ -1,0 +1,109 @@
+import type { Page } from '@playwright/test';
+import { type RedisProcess, startRedis } from '../packages/server/test/support/redis-process.js';
+import { messageLog, openConversationWith, rename, send } from './support/chat.js';
+import { E2E_PORT } from './support/env.js';
+import { expect, openPerson, peopleList, test } from './support/fixtures.js';
+import { type NginxProcess, startNginx } from './support/nginx-process.js';
+import { type ServerProcess, startServer } from './support/server-process.js';
+
+/** Ports of this test's own processes: E2E_PORT+1..+5, loopback only. */
+const PORTS = {
+  frontA: E2E_PORT + 1,
+  frontB: E2E_PORT + 2,
+  node1: E2E_PORT + 3,
+  node2: E2E_PORT + 4,
+  redis: E2E_PORT + 5,
+};
+
+/** `kopru_connected_clients` of one node, read from the node itself (not through nginx). */
+async function connectedClients(node: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('kopru_connected_clients{'));
+  return Number(line?.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** The peer id inside the tab's session token (`v1.<room>.<peer>.<issued>.<mac>`), read from the page. */
+async function peerIdOf(page: Page, roomId: string): Promise<string | undefined> {
+  const token = await page.evaluate((key) => sessionStorage.getItem(key), `kopru:session:${roomId}`);
+  return token?.split('.')[2];
+}
+
+test.describe('two server nodes on Redis behind nginx', () => {
+  let redis: RedisProcess | undefined;
+  let nodes: ServerProcess[] = [];
+  let fronts: NginxProcess[] = [];
+
+  test.afterEach(async () => {
+    await Promise.all(fronts.map((f) => f.stop()));
+    await Promise.all(nodes.map((n) => n.kill()));
+    await redis?.close();
+    fronts = [];
+    nodes = [];
+  });
+
+  test('chat across nodes; node 1 is killed: peer to peer goes on, A comes back through nginx on node 2 as the same peer', async ({
+    browser,
+    roomId,
+  }) => {
+    redis = await startRedis(PORTS.redis);
+    const env = {
+      TLS: 'off',
+      TRUST_PROXY: 'loopback',
+      REDIS_URL: redis.url,
+      SESSION_SECRET: 'e2e-cluster-secret-that-is-at-least-32-characters',
+      LOG_LEVEL: 'warn',
+    };
+    nodes = await Promise.all([
+      startServer({ port: PORTS.node1, env: { ...env, NODE_ID: 'e2e-node-1' } }),
+      startServer({ port: PORTS.node2, env: { ...env, NODE_ID: 'e2e-node-2' } }),
+    ]);
+    const [node1, node2] = nodes as [ServerProcess, ServerProcess];
+    const node1Address = `127.0.0.1:${PORTS.node1}`;
+    const node2Address = `127.0.0.1:${PORTS.node2}`;
+    // Front A prefers node 1 and front B node 2, so the test knows where each browser is; each falls
+    // back to the other node, as a round-robin upstream does when a node dies.
+    fronts = await Promise.all([
+      startNginx({ port: PORTS.frontA, upstreams: [node1Address, node2Address] }),
+      startNginx({ port: PORTS.frontB, upstreams: [node2Address, node1Address] }),
+    ]);
+    const [frontA, frontB] = fronts as [NginxProcess, NginxProcess];
+
+    const a = await openPerson(browser, roomId, { baseURL: frontA.url });
+    const b = await openPerson(browser, roomId, { baseURL: frontB.url });
+    await rename(a.page, 'Ayla');
+    await rename(b.page, 'Bora');
+    expect(await connectedClients(node1)).toBe(1);
+    expect(await connectedClients(node2)).toBe(1);
+    const aylaPeerId = await peerIdOf(a.page, roomId);
+    expect(aylaPeerId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+
+    await openConversationWith(a.page, 'Bora');
+    await openConversationWith(b.page, 'Ayla');
+    await send(a.page, 'Merhaba from node 1');
+    await expect(messageLog(b.page)).toContainText('Merhaba from node 1');
+    await send(b.page, 'Selam from node 2');
+    await expect(messageLog(a.page)).toContainText('Selam from node 2');
+
+    await node1.kill();
+    // The conversation is peer to peer: it does not need either server.
+    await send(a.page, 'Still talking while my node is gone');
+    await expect(messageLog(b.page)).toContainText('Still talking while my node is gone');
+
+    await expect.poll(() => connectedClients(node2), { timeout: 15_000 }).toBe(2);
+    await expect(a.page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+    expect(await peerIdOf(a.page, roomId)).toBe(aylaPeerId);
+    await expect(peopleList(b.page).getByRole('button', { name: /^Ayla/ })).toHaveCount(1);
+    await send(b.page, 'Welcome back');
+    await expect(messageLog(a.page)).toContainText('Welcome back');
+    await send(a.page, 'Same Ayla, new node');
+    await expect(messageLog(b.page)).toContainText('Same Ayla, new node');
+    expect(await messageLog(b.page).locator('.bubble-text').allInnerTexts()).toEqual([
+      'Merhaba from node 1',
+      'Selam from node 2',
+      'Still talking while my node is gone',
+      'Welcome back',
+      'Same Ayla, new node',
+    ]);
+    expect(b.problems).toEqual([]);
+  });
+});
