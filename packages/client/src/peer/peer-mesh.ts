@@ -162,6 +162,11 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     return this.pairs.get(peerId)?.session.selectedCandidatePairType();
   }
 
+  /** The largest DataChannel message the live session with the peer carries (file chunk sizing). */
+  maxMessageSize(peerId: string): number | undefined {
+    return this.pairs.get(peerId)?.session.maxMessageSize;
+  }
+
   /** Our DTLS fingerprint on the connection with the peer (for safety numbers). */
   localFingerprint(peerId: string): DtlsFingerprint | undefined {
     return this.pairs.get(peerId)?.session.localFingerprint;

@@ -90,6 +90,11 @@ export class PeerSession {
     return !this.closed && this.control.isOpen;
   }
 
+  /** `pc.sctp.maxMessageSize` once the SCTP transport exists (Chromium: 256 KiB); undefined before. */
+  get maxMessageSize(): number | undefined {
+    return this.closed ? undefined : (this.pc.sctp?.maxMessageSize ?? undefined);
+  }
+
   get localFingerprint(): DtlsFingerprint | undefined {
     return primaryFingerprint(this.pc.localDescription?.sdp);
   }

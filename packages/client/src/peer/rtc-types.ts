@@ -32,6 +32,8 @@ export interface DataChannelEventMap {
   close: unknown;
   error: unknown;
   message: MessageEventLike;
+  /** `bufferedAmount` fell to `bufferedAmountLowThreshold` (senders pace on it). */
+  bufferedamountlow: unknown;
 }
 
 export interface DataChannelLike {
@@ -65,6 +67,8 @@ export interface PeerConnectionLike {
   readonly connectionState: RTCPeerConnectionState;
   readonly localDescription: SessionDescriptionLike | null;
   readonly remoteDescription: SessionDescriptionLike | null;
+  /** The SCTP transport once negotiated; its `maxMessageSize` bounds one DataChannel message. */
+  readonly sctp?: { readonly maxMessageSize: number } | null;
   /** Without an argument: the offer or answer the signaling state calls for (perfect negotiation). */
   setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void>;
   setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;

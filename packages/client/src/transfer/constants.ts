@@ -1,0 +1,69 @@
+/**
+ * Tuning of the file engine. Every number is from /work/shared/MEASURED.md (two headless Chromium
+ * processes through a loopback server, 2 cores) or from `npm run bench:transfer` (docs/benchmarks.md).
+ */
+
+/**
+ * Preferred payload per frame. MEASURED.md: between two browser processes 64 KiB chunks with a 1 MiB
+ * high-water mark gave the best DataChannel rate (37 MB/s); 16 KiB was worst. Larger messages (up to
+ * Chromium's 256 KiB `maxMessageSize`) did not carry more there, and they make the receiver's progress
+ * and pause coarser. The frame header is added on top, so the payload is capped below the message limit.
+ */
+export const PREFERRED_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * RFC 8841 §6: without an `a=max-message-size` attribute a peer must assume 64 KiB. Used until the SCTP
+ * transport reports its own limit.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Bytes queued in the channel before the sender waits. MEASURED.md: 1 MiB was the best high-water mark
+ * with 64 KiB chunks; 16 MiB (Chromium closes a channel whose queue passes 16 MiB) was among the worst,
+ * because a deep queue only adds latency to pause and cancel.
+ */
+export const HIGH_WATER_BYTES = 1024 * 1024;
+
+/**
+ * `bufferedAmountLowThreshold`: the sender wakes when the queue drains to half the high-water mark, so
+ * half a megabyte (~14 ms at 37 MB/s) is still queued while the next frames are read: the link never idles.
+ */
+export const LOW_WATER_BYTES = HIGH_WATER_BYTES / 2;
+
+/**
+ * While waiting for `bufferedamountlow` the sender also re-checks `bufferedAmount` this often: a safety
+ * net should the event be missed (it fires only on a crossing), never the normal path.
+ */
+export const PACER_POLL_MS = 250;
+
+/**
+ * The sender reads its file in blocks of this size and cuts frames from them. One read per 2 MiB keeps
+ * Blob reads off the hot path (a read per 64 KiB chunk costs a promise round trip each); one block is
+ * read ahead, so at most two blocks (4 MiB) are held per file being sent.
+ */
+export const READ_BLOCK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The receiver flushes its file, saves the hash state and its offset (IndexedDB) and tells the sender its
+ * progress this often. MEASURED.md: IndexedDB on the hot path costs ~31 % of the rate, so it only ever sees
+ * one small record per second; a reload resends at most about one second of data.
+ */
+export const CHECKPOINT_INTERVAL_MS = 1_000;
+
+/** Progress events for the UI at most this often (a re-render per frame would cost the transfer). */
+export const PROGRESS_EVENT_INTERVAL_MS = 250;
+
+/** Speed is averaged over this window: smooth enough to read, quick to show a stall. */
+export const RATE_WINDOW_MS = 3_000;
+
+/**
+ * Without OPFS the receiver keeps files in memory; above this total it refuses (`too-large`), since a tab
+ * holding more than this risks being killed on a phone. Browsers without OPFS are rare now (Safari < 15.2).
+ */
+export const MEMORY_FALLBACK_MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Free space kept beyond the files themselves when checking quota: `storage.estimate()` is approximate
+ * and the origin's other data (chat history, checkpoints) grows too.
+ */
+export const QUOTA_MARGIN_BYTES = 16 * 1024 * 1024;

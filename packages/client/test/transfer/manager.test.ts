@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import type { SourceFile, TransferView } from '../../src/transfer/types.js';
+import { ALICE, BOB, Pair, pattern, sha256 } from './fakes.js';
+
+const CHUNK = 64 * 1024;
+const source = (path: string, bytes: Uint8Array, mime = 'application/octet-stream'): SourceFile => ({
+  blob: new Blob([bytes as BlobPart]),
+  path,
+  mime,
+});
+
+async function receivedHash(pair: Pair, transferId: string, index: number): Promise<string> {
+  const blob = await pair.b.manager.file(transferId, index);
+  return sha256(new Uint8Array(await blob.arrayBuffer()));
+}
+
+const only = (views: TransferView[]): TransferView => {
+  expect(views).toHaveLength(1);
+  return views[0] as TransferView;
+};
+
+async function started(opts: ConstructorParameters<typeof Pair>[0] = {}) {
+  const pair = new Pair(opts);
+  await Promise.all([pair.a.manager.load(), pair.b.manager.load()]);
+  pair.connect();
+  return pair;
+}
+
+describe('TransferManager', () => {
+  it('moves files of 0, 1, chunk−1, chunk, chunk+1 bytes and a few MiB together, each verified', async () => {
+    const pair = await started();
+    const sizes = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 5 * 1024 * 1024 + 3];
+    const files = sizes.map((size, i) => source(`f${i}.bin`, pattern(size, i + 1)));
+    const offered = only(await pair.a.manager.sendFiles(BOB, files));
+    await pair.pump(5);
+    const incoming = only(pair.b.manager.list(ALICE));
+    expect(incoming).toMatchObject({ status: 'offered', totalBytes: sizes.reduce((a, b) => a + b, 0) });
+    await pair.b.manager.accept(offered.id);
+    await pair.pump();
+    expect(only(pair.b.manager.list()).status).toBe('complete');
+    expect(only(pair.a.manager.list()).status).toBe('complete');
+    for (const [i, size] of sizes.entries()) {
+      expect(await receivedHash(pair, offered.id, i)).toBe(sha256(pattern(size, i + 1)));
+    }
+    expect(pair.a.channel?.maxBuffered).toBeLessThanOrEqual(1024 * 1024);
+  });
+
+  it('keeps relative paths of a folder', async () => {
+    const pair = await started();
+    const files = ['album/a.jpg', 'album/2024/b.jpg', 'album/2024/deep/c.txt'].map((p, i) =>
+      source(p, pattern(10 + i)),
+    );
+    const offered = only(await pair.a.manager.sendFiles(BOB, files));
+    await pair.pump(5);
+    await pair.b.manager.accept(offered.id);
+    await pair.pump();
+    expect(only(pair.b.manager.list()).files.map((f) => [f.path, f.state])).toEqual([
+      ['album/a.jpg', 'verified'],
+      ['album/2024/b.jpg', 'verified'],
+      ['album/2024/deep/c.txt', 'verified'],
+    ]);
+  });
+
+  it('declines: the sender learns it and nothing is stored', async () => {
+    const pair = await started();
+    const offered = only(await pair.a.manager.sendFiles(BOB, [source('x', pattern(100))]));
+    await pair.pump(5);
+    pair.b.manager.decline(offered.id);
+    await pair.pump(5);
+    expect(only(pair.a.manager.list())).toMatchObject({
+      status: 'declined',
+      problem: { code: 'declined', reason: 'declined', by: 'peer' },
+    });
+    expect(pair.b.channel?.queue).toHaveLength(0);
+  });
+
+  it('refuses an offer that does not fit the free quota, and says so on both sides', async () => {
+    const pair = await started({ freeBytes: 1024 * 1024 });
+    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(2 * 1024 * 1024))]));
+    await pair.pump(5);
+    await pair.b.manager.accept(offered.id);
+    await pair.pump(5);
+    expect(only(pair.b.manager.list())).toMatchObject({
+      status: 'declined',
+      problem: { code: 'declined', reason: 'quota', by: 'self' },
+    });
+    expect(only(pair.a.manager.list())).toMatchObject({
+      status: 'declined',
+      problem: { reason: 'quota', by: 'peer' },
+    });
+  });
+
+  it.each(['sender', 'receiver'] as const)('cancels from the %s mid-way', async (who) => {
+    const pair = await started();
+    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(4 * 1024 * 1024))]));
+    await pair.pump(5);
+    await pair.b.manager.accept(offered.id);
+    await pair.pump(3);
+    const canceller = who === 'sender' ? pair.a : pair.b;
+    canceller.manager.cancel(offered.id);
+    await pair.pump(20);
+    for (const side of [pair.a, pair.b]) {
+      expect(only(side.manager.list())).toMatchObject({
+        status: 'cancelled',
+        problem: { code: 'cancelled' },
+      });
+    }
+    await expect(pair.b.manager.file(offered.id, 0)).rejects.toThrow();
+  });
+
+  it('pauses and resumes from either side without resending what arrived', async () => {
+    const pair = await started();
+    const size = 4 * 1024 * 1024;
+    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 9))]));
+    await pair.pump(5);
+    await pair.b.manager.accept(offered.id);
+    await pair.pump(3);
+    pair.b.manager.pause(offered.id);
+    await pair.pump(20);
+    const sentWhilePaused = pair.a.channel?.queue.length ?? -1;
+    expect(only(pair.a.manager.list())).toMatchObject({ status: 'paused', pausedBy: 'peer' });
+    expect(sentWhilePaused).toBe(0);
+    const before = only(pair.b.manager.list()).doneBytes;
+    expect(before).toBeLessThan(size);
+    pair.a.manager.resume(offered.id);
+    await pair.pump();
+    expect(only(pair.b.manager.list()).status).toBe('complete');
+    expect(await receivedHash(pair, offered.id, 0)).toBe(sha256(pattern(size, 9)));
+  });
+
+  it('resumes after a dropped connection from where the receiver is', async () => {
+    const pair = await started();
+    const size = 6 * 1024 * 1024;
+    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 3))]));
+    await pair.pump(5);
+    await pair.b.manager.accept(offered.id);
+    await pair.pump(4);
+    const at = only(pair.b.manager.list()).doneBytes;
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(size);
+    pair.disconnect();
+    await pair.pump(5);
+    pair.connect();
+    let firstOffset: number | undefined;
+    const channel = pair.a.channel;
+    if (channel) {
+      channel.tap = (frame) => {
+        firstOffset ??= Number(new DataView(frame).getBigUint64(4));
+        return frame;
+      };
+    }
+    await pair.pump();
+    expect(firstOffset).toBeGreaterThanOrEqual(at);
+    expect(only(pair.b.manager.list()).status).toBe('complete');
+    expect(await receivedHash(pair, offered.id, 0)).toBe(sha256(pattern(size, 3)));
+  });
+
+  it('reports a hash mismatch and does not offer the file for saving', async () => {
+    const pair = await started();
+    const offered = only(await pair.a.manager.sendFiles(BOB, [source('x', pattern(200_000, 5))]));
+    await pair.pump(5);
+    const channel = pair.a.channel;
+    if (channel) {
+      channel.tap = (frame) => {
+        const copy = frame.slice(0);
+        const bytes = new Uint8Array(copy);
+        bytes[40] = (bytes[40] ?? 0) ^ 0xff; // a bit flip the transport did not catch
+        return copy;
+      };
+    }
+    await pair.b.manager.accept(offered.id);
+    await pair.pump();
+    expect(only(pair.b.manager.list())).toMatchObject({
+      status: 'failed',
+      problem: { code: 'mismatch', files: 1 },
+    });
+    expect(only(pair.a.manager.list())).toMatchObject({ status: 'failed', problem: { code: 'mismatch' } });
+    await expect(pair.b.manager.file(offered.id, 0)).rejects.toThrow();
+  });
+
+  it('accepts at once from a trusted peer ("always accept")', async () => {
+    const pair = await started();
+    const first = only(await pair.a.manager.sendFiles(BOB, [source('a', pattern(10))]));
+    await pair.pump(5);
+    await pair.b.manager.accept(first.id, { always: true });
+    await pair.pump();
+    const second = only(await pair.a.manager.sendFiles(BOB, [source('b', pattern(20))]));
+    await pair.pump();
+    expect(pair.b.manager.list().find((t) => t.id === second.id)?.status).toBe('complete');
+    expect(pair.b.manager.isTrusted(ALICE)).toBe(true);
+  });
+
+  it('sends to everyone: one transfer per peer in the room', async () => {
+    const pair = await started();
+    const views = await pair.a.manager.sendFiles('room', [source('a', pattern(10))]);
+    expect(views.map((v) => [v.peerId, v.conversationId])).toEqual([[BOB, 'room']]);
+    await pair.pump(5);
+    expect(only(pair.b.manager.list('room')).status).toBe('offered');
+  });
+
+  it('ignores frames and messages about transfers it does not know, and answers them with a cancel', async () => {
+    const pair = await started();
+    pair.b.manager.handleMessage(ALICE, {
+      type: 'file-end',
+      transferId: 'ZZZZZZZZZZZZZZZZ',
+      fileIndex: 0,
+      sha256: 'a'.repeat(64),
+    });
+    expect(pair.b.sent).toContainEqual({ type: 'file-cancel', transferId: 'ZZZZZZZZZZZZZZZZ' });
+    expect(pair.b.manager.list()).toEqual([]);
+  });
+});

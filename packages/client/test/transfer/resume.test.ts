@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../../src/transfer/memory-storage.js';
+import type { SourceFile, TransferView } from '../../src/transfer/types.js';
+import { BOB, Pair, pattern, sha256 } from './fakes.js';
+
+const source = (path: string, bytes: Uint8Array): SourceFile => ({
+  blob: new Blob([bytes as BlobPart]),
+  path,
+  mime: '',
+});
+const only = (views: TransferView[]): TransferView => {
+  expect(views).toHaveLength(1);
+  return views[0] as TransferView;
+};
+const frameOffset = (frame: ArrayBuffer) => Number(new DataView(frame).getBigUint64(4));
+
+/** Storage that survives the reload (as OPFS does): the same instance is handed to the new manager. */
+const disk = () => new MemoryStorage(async () => undefined, 'disk');
+
+async function midway(size: number, pair: Pair) {
+  await Promise.all([pair.a.manager.load(), pair.b.manager.load()]);
+  pair.connect();
+  const offered = only(
+    await pair.a.manager.sendFiles(BOB, [
+      source('big.bin', pattern(size, 7)),
+      source('small.txt', pattern(1000, 8)),
+    ]),
+  );
+  await pair.pump(5);
+  await pair.b.manager.accept(offered.id);
+  // Let a few checkpoints happen (one per second, sped up 100× in these tests).
+  for (let i = 0; i < 20 && only(pair.b.manager.list()).doneBytes < size * 0.4; i++) await pair.pump(1);
+  return offered.id;
+}
+
+describe('resuming after a reload', () => {
+  it('the receiver reloads: it resumes from its checkpoint, not from zero, and verifies', async () => {
+    const size = 8 * 1024 * 1024;
+    const pair = new Pair({ storageB: disk() });
+    const id = await midway(size, pair);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // at least one checkpoint of what arrived
+    const checkpoint = pair.b.store.records.get(`room/${BOB}|${id}`)?.files[0]?.offset ?? 0;
+    expect(checkpoint).toBeGreaterThan(0);
+    expect(checkpoint).toBeLessThan(size);
+
+    await pair.reload('b');
+    expect(only(pair.b.manager.list())).toMatchObject({ status: 'active', doneBytes: checkpoint });
+    pair.connect();
+    const offsets: number[] = [];
+    if (pair.a.channel) {
+      pair.a.channel.tap = (frame) => {
+        offsets.push(frameOffset(frame));
+        return frame;
+      };
+    }
+    await pair.pump();
+    expect(offsets[0]).toBe(checkpoint);
+    expect(only(pair.b.manager.list()).status).toBe('complete');
+    const blob = await pair.b.manager.file(id, 0);
+    expect(sha256(new Uint8Array(await blob.arrayBuffer()))).toBe(sha256(pattern(size, 7)));
+  });
+
+  it('the sender reloads: the transfer waits until the same files are chosen again, then continues', async () => {
+    const size = 4 * 1024 * 1024;
+    const pair = new Pair({ storageB: disk() });
+    const id = await midway(size, pair);
+    await pair.reload('a');
+    pair.connect();
+    await pair.pump(10);
+    expect(only(pair.a.manager.list())).toMatchObject({ status: 'waiting-source' });
+    expect(only(pair.b.manager.list())).toMatchObject({ status: 'waiting-source' });
+
+    // A different file with the same name and size is not taken for the original.
+    expect(await pair.a.manager.reattach(id, [source('big.bin', pattern(size, 99))])).toBe(2);
+    expect(
+      await pair.a.manager.reattach(id, [
+        source('big.bin', pattern(size, 7)),
+        source('small.txt', pattern(1000, 8)),
+      ]),
+    ).toBe(0);
+    await pair.pump();
+    expect(only(pair.b.manager.list()).status).toBe('complete');
+    const blob = await pair.b.manager.file(id, 1);
+    expect(sha256(new Uint8Array(await blob.arrayBuffer()))).toBe(sha256(pattern(1000, 8)));
+  });
+
+  it('a receiver without persistent storage cannot resume after a reload and says so', async () => {
+    const pair = new Pair();
+    const id = await midway(4 * 1024 * 1024, pair);
+    await pair.reload('b');
+    expect(only(pair.b.manager.list())).toMatchObject({
+      id,
+      status: 'cancelled',
+      problem: { code: 'interrupted' },
+    });
+    pair.connect();
+    await pair.pump(10);
+    expect(only(pair.a.manager.list())).toMatchObject({
+      status: 'cancelled',
+      problem: { code: 'cancelled', by: 'peer' },
+    });
+  });
+});
