@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { callMessageSchemas } from './call-messages.js';
 import { transferMessageSchemas } from './transfer-messages.js';
 
+export * from './call-messages.js';
 export * from './transfer-messages.js';
 
 /**
@@ -55,6 +57,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   chatReadSchema,
   typingSchema,
   ...transferMessageSchemas,
+  ...callMessageSchemas,
 ]);
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type ChatMessageFrame = z.infer<typeof chatMessageSchema>;
