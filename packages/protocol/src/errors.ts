@@ -10,25 +10,39 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
   'INTERNAL',
+  'PASSWORD_REQUIRED',
+  'WRONG_PASSWORD',
+  'NOT_ROOM_OWNER',
+  'ORIGIN_NOT_ALLOWED',
+  'TOO_MANY_CONNECTIONS',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
-export const protocolErrorSchema = z.object({ code: errorCodeSchema, message: z.string() });
+export const protocolErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  /** With `RATE_LIMITED`: how long to wait before the same request can succeed. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
 export type ProtocolError = z.infer<typeof protocolErrorSchema>;
 
 /** A typed error carrying a stable code; thrown inside the server and turned into `{ ok: false, error }`. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 
   toJSON(): ProtocolError {
-    return { code: this.code, message: this.message };
+    return this.retryAfterMs === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ack } from './errors.js';
-import { type IceServer, iceServerSchema } from './ice.js';
+import { type IceRefreshReply, type IceServer, iceServerSchema, iceServersTtlSchema } from './ice.js';
 import { LIMITS } from './limits.js';
 import {
   displayNameSchema,
@@ -12,6 +12,15 @@ import {
   peerStatusSchema,
   roomIdSchema,
 } from './presence.js';
+import {
+  type RoomAccess,
+  type RoomAccessChanged,
+  roomAccessChangedSchema,
+  roomAccessSchema,
+  roomPasswordSchema,
+  type SetPasswordRequest,
+  setPasswordRequestSchema,
+} from './room-access.js';
 import {
   type SignalMessage,
   type SignalRequest,
@@ -25,6 +34,8 @@ export const joinRequestSchema = z.object({
   status: peerStatusSchema.optional(),
   /** Token from an earlier join: returns the same peer id (a reload or reconnect is the same person). */
   sessionToken: z.string().max(LIMITS.sessionTokenMax).optional(),
+  /** The room's password, when it has one (`PASSWORD_REQUIRED`); not needed when the token resumes. */
+  password: roomPasswordSchema.optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
@@ -35,6 +46,12 @@ export const joinReplySchema = z.object({
   /** Everyone else in the room: the full presence snapshot. */
   peers: z.array(peerInfoSchema),
   iceServers: z.array(iceServerSchema),
+  /** Seconds the credentials in `iceServers` stay valid; absent when they do not expire. */
+  iceServersTtl: iceServersTtlSchema.optional(),
+  /** The server's default for relay-only mode (`iceTransportPolicy: 'relay'`); the user may override it. */
+  relayOnlyDefault: z.boolean().optional(),
+  /** Whether you own the room and whether it has a password. */
+  access: roomAccessSchema.optional(),
   /** True when the token was accepted and this is the same peer as before. */
   resumed: z.boolean(),
 });
@@ -65,6 +82,10 @@ export interface ClientToServerEvents {
   'room:leave': (request: Record<string, never>, ack: AckCallback<null>) => void;
   'peer:update': (request: UpdateRequest, ack: AckCallback<PeerInfo>) => void;
   signal: (request: SignalRequest, ack: AckCallback<null>) => void;
+  /** The room's owner sets (or, with `null`, removes) its password. */
+  'room:set-password': (request: SetPasswordRequest, ack: AckCallback<RoomAccess>) => void;
+  /** Fresh ICE servers (new TURN credentials) before the current ones expire. */
+  'ice:refresh': (request: Record<string, never>, ack: AckCallback<IceRefreshReply>) => void;
 }
 
 /** Server → client events. The client validates each with `serverEventSchemas` too. */
@@ -74,6 +95,7 @@ export interface ServerToClientEvents {
   'presence:left': (event: { peerId: string; reason: LeaveReason }) => void;
   signal: (event: SignalMessage) => void;
   'session:ended': (event: SessionEnded) => void;
+  'room:access': (event: RoomAccessChanged) => void;
 }
 
 export const clientEventSchemas = {
@@ -81,6 +103,8 @@ export const clientEventSchemas = {
   'room:leave': z.object({}).strict(),
   'peer:update': updateRequestSchema,
   signal: signalRequestSchema,
+  'room:set-password': setPasswordRequestSchema,
+  'ice:refresh': z.object({}).strict(),
 } as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;
 
 export const serverEventSchemas = {
@@ -89,6 +113,7 @@ export const serverEventSchemas = {
   'presence:left': peerLeftSchema,
   signal: signalMessageSchema,
   'session:ended': sessionEndedSchema,
+  'room:access': roomAccessChangedSchema,
 } as const satisfies Record<keyof ServerToClientEvents, z.ZodType>;
 
 export type { IceServer };

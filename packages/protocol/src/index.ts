@@ -5,4 +5,5 @@ export * from './ids.js';
 export * from './limits.js';
 export * from './peer-messages.js';
 export * from './presence.js';
+export * from './room-access.js';
 export * from './signal.js';

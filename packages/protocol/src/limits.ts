@@ -9,6 +9,8 @@ export const LIMITS = {
   nameMax: 32,
   peerIdLength: 22,
   sessionTokenMax: 256,
+  /** Room passwords: long passphrases fit; scrypt's cost does not depend on the length anyway. */
+  passwordMax: 256,
   sdpMax: 32 * 1024,
   candidateMax: 1024,
   /**

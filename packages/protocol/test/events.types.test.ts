@@ -26,10 +26,10 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 describe('event maps', () => {
   it('name exactly the events of the protocol', () => {
     expectTypeOf<keyof ClientToServerEvents>().toEqualTypeOf<
-      'room:join' | 'room:leave' | 'peer:update' | 'signal'
+      'room:join' | 'room:leave' | 'peer:update' | 'signal' | 'room:set-password' | 'ice:refresh'
     >();
     expectTypeOf<keyof ServerToClientEvents>().toEqualTypeOf<
-      'presence:joined' | 'presence:updated' | 'presence:left' | 'signal' | 'session:ended'
+      'presence:joined' | 'presence:updated' | 'presence:left' | 'signal' | 'session:ended' | 'room:access'
     >();
     expectTypeOf<keyof typeof clientEventSchemas>().toEqualTypeOf<keyof ClientToServerEvents>();
     expectTypeOf<keyof typeof serverEventSchemas>().toEqualTypeOf<keyof ServerToClientEvents>();
@@ -48,6 +48,9 @@ describe('event maps', () => {
       expectTypeOf<ServerToClientEvents['presence:left']>(),
       expectTypeOf<ServerToClientEvents['signal']>(),
       expectTypeOf<ServerToClientEvents['session:ended']>(),
+      expectTypeOf<ClientToServerEvents['room:set-password']>(),
+      expectTypeOf<ClientToServerEvents['ice:refresh']>(),
+      expectTypeOf<ServerToClientEvents['room:access']>(),
     ]) {
       check.not.toBeAny();
       check.parameter(0).not.toBeAny();
@@ -87,6 +90,12 @@ describe('event maps', () => {
     >();
     expectTypeOf<z.output<(typeof serverEventSchemas)['signal']>>().toEqualTypeOf<SignalMessage>();
     expectTypeOf<z.output<(typeof serverEventSchemas)['session:ended']>>().toEqualTypeOf<SessionEnded>();
+    expectTypeOf<z.output<(typeof clientEventSchemas)['room:set-password']>>().toEqualTypeOf<
+      PayloadOf<ClientToServerEvents['room:set-password']>
+    >();
+    expectTypeOf<z.output<(typeof serverEventSchemas)['room:access']>>().toEqualTypeOf<
+      PayloadOf<ServerToClientEvents['room:access']>
+    >();
   });
 
   it('type a socket.io client socket strictly', () => {

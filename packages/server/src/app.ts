@@ -8,6 +8,7 @@ import { createOpsRouter, requestIds } from './http/ops-routes.js';
 import { createHttpApp } from './http/routes.js';
 import { createMetrics, type ServerMetrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
+import { createSecurity } from './security/install.js';
 import { createRoomHandlers } from './socket/room-handlers.js';
 import type { KopruServer } from './socket/types.js';
 
@@ -63,7 +64,13 @@ export function createApp(
       return servers;
     },
   };
+  // Origin and per-address checks, event rate limits and payload caps, room passwords (security/).
+  const security = createSecurity(io, counted, (code) => {
+    metrics.errors.inc({ code });
+    if (code === 'RATE_LIMITED') metrics.rateLimited.inc();
+  });
   const register = createRoomHandlers(io, counted, {
+    admit: security.admit,
     onError: (code) => {
       metrics.errors.inc({ code });
       if (code === 'RATE_LIMITED') metrics.rateLimited.inc();
@@ -71,7 +78,12 @@ export function createApp(
     onJoined: (outcome) => metrics.joins.inc({ outcome }),
     onRelayed: () => metrics.relays.inc(),
   });
-  io.on('connection', register);
+  io.on('connection', (socket) => {
+    // Guards first: socket middlewares run in the order they are added, before any handler.
+    security.guard(socket);
+    register(socket);
+    security.registerHandlers(socket);
+  });
   metrics.observe({
     connectedClients: () => io.engine.clientsCount,
     rooms: () => deps.presence.roomCount(),

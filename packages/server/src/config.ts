@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { TAMPER_ACKNOWLEDGEMENT } from './security/test-only-sdp-tamper.js';
 
 /** A setting that cannot be used; the message names it so the operator knows what to fix. */
 export class ConfigError extends Error {
@@ -39,6 +40,28 @@ const trustProxySchema = z.string().transform((v): boolean | number | string => 
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** A comma-separated list whose every entry matches `pattern`. */
+const urlList = (pattern: RegExp, what: string) =>
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(pattern, `each entry must be ${what}`)).min(1, `list at least one ${what}`),
+    );
+
+/** `turn:host[:port][?transport=udp|tcp]` and `turns:` (TURN over TLS). */
+const TURN_URL = /^turns?:[^\s?,]+(\?transport=(udp|tcp))?$/;
+const STUN_URL = /^stuns?:[^\s?,]+$/;
+const ORIGIN = /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d+)?|https?:\/\/\[[0-9A-Fa-f:.]+\](:\d+)?)$/;
+
+/** Settings whose values never appear in an error message (it may end up in a log). */
+const SECRET_SETTINGS = new Set(['SESSION_SECRET', 'TURN_SECRET']);
+
 const settings = {
   HOST: hostSchema.default('0.0.0.0'),
   PORT: intInRange(0, 65535).default(8443),
@@ -68,6 +91,24 @@ const settings = {
   PRESENCE_TTL: intInRange(1, 3600).default(15),
   /** Seconds a SIGTERM/SIGINT waits for clients to move to another node before closing what is left. */
   SHUTDOWN_TIMEOUT: intInRange(0, 600).default(10),
+  /** STUN servers for clients; none by default (a public one would learn every client's address). */
+  STUN_URLS: urlList(STUN_URL, 'a stun: or stuns: URL').optional(),
+  /** Your own TURN server (coturn): `turn:`/`turns:` URLs, UDP and TCP. Needs TURN_SECRET. */
+  TURN_URLS: urlList(TURN_URL, 'a turn: or turns: URL (optionally ?transport=udp or tcp)').optional(),
+  /** coturn's `static-auth-secret`: each peer gets a credential derived from it (TURN REST scheme). */
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Seconds a TURN credential stays valid; clients fetch fresh ones before it runs out. */
+  TURN_TTL: intInRange(60, 7 * 24 * 3600).default(3600),
+  /** Relay-only mode (no peer learns your IP address) for users who have not chosen themselves. */
+  RELAY_ONLY: boolFlag.default(false),
+  /** Other origins whose pages may use this server's socket.io (besides its own); `*` allows any. */
+  ALLOWED_ORIGINS: urlList(ORIGIN, 'an origin such as https://example.org, or *').optional(),
+  /** Open socket.io connections per client address (per node). */
+  MAX_CONNECTIONS_PER_IP: intInRange(1, 100_000).default(100),
+  /** TEST ONLY: see security/test-only-sdp-tamper.ts. Accepts one exact phrase; refused in production. */
+  TEST_ONLY_TAMPER_SDP_FINGERPRINTS: z
+    .literal(TAMPER_ACKNOWLEDGEMENT, { error: 'a test-only setting; leave it unset' })
+    .optional(),
 } as const;
 
 type Settings = { [K in keyof typeof settings]: z.output<(typeof settings)[K]> };
@@ -85,7 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const result = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
     if (!result.success) {
       const issue = result.error.issues[0];
-      throw new ConfigError(name, `${issue?.message ?? 'invalid value'} (got ${JSON.stringify(raw)})`);
+      const got = SECRET_SETTINGS.has(name) ? `${raw?.length ?? 0} characters` : JSON.stringify(raw);
+      throw new ConfigError(name, `${issue?.message ?? 'invalid value'} (got ${got})`);
     }
     out[name] = result.data;
   }
@@ -99,5 +141,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (config.TRUST_PROXY !== undefined && config.TLS) {
     throw new ConfigError('TRUST_PROXY', 'only applies with TLS=off (behind a reverse proxy)');
   }
+  checkIceSettings(config, env);
   return { ...config, dataDir: path.resolve(cwd, config.DATA_DIR) };
+}
+
+function checkIceSettings(config: Settings, env: NodeJS.ProcessEnv): void {
+  if (config.TURN_URLS && !config.TURN_SECRET) {
+    throw new ConfigError('TURN_SECRET', 'TURN_URLS needs TURN_SECRET (coturn static-auth-secret)');
+  }
+  if (config.TURN_SECRET && !config.TURN_URLS) {
+    throw new ConfigError('TURN_URLS', 'TURN_SECRET is set but no TURN_URLS to use it with');
+  }
+  if (config.RELAY_ONLY && !config.TURN_URLS) {
+    throw new ConfigError('RELAY_ONLY', 'needs a TURN server (TURN_URLS): without one nobody could connect');
+  }
+  if (config.TEST_ONLY_TAMPER_SDP_FINGERPRINTS && env.NODE_ENV === 'production') {
+    throw new ConfigError('TEST_ONLY_TAMPER_SDP_FINGERPRINTS', 'never allowed with NODE_ENV=production');
+  }
 }

@@ -1,6 +1,10 @@
 import type { IceServer } from '@kopru/protocol';
 import type { Logger } from 'pino';
 import type { PresenceStore } from './presence/store.js';
+import type { PasswordHasher } from './security/password-hash.js';
+import type { RateLimitStore } from './security/rate-limit-store.js';
+import type { RateLimits } from './security/rate-limits.js';
+import type { RoomAccessStore } from './security/room-access-store.js';
 
 export interface Clock {
   now(): number;
@@ -24,6 +28,22 @@ export interface AppDeps {
   sessionTtlMs: number;
   roomCapacity: number;
   iceServers: IceServerProvider;
+  /** Seconds the TURN credentials from `iceServers` stay valid (clients refresh before); unset: no expiry. */
+  iceServersTtl?: number;
+  /** The default of relay-only mode for clients that have not chosen (`RELAY_ONLY`). */
+  relayOnlyDefault?: boolean;
+  /** Room owners and password hashes; in memory when omitted. */
+  roomAccess?: RoomAccessStore;
+  /** Per-address token buckets; in memory when omitted. */
+  rateLimitStore?: RateLimitStore;
+  /** Overrides of `DEFAULT_RATE_LIMITS` (tests; operators set `MAX_CONNECTIONS_PER_IP`). */
+  rateLimits?: Partial<RateLimits>;
+  /** Room password hashing; salted scrypt when omitted. */
+  passwordHasher?: PasswordHasher;
+  /** Origins besides our own that may open a socket.io connection (`ALLOWED_ORIGINS`); `*` allows any. */
+  allowedOrigins?: readonly string[];
+  /** TEST ONLY (see security/test-only-sdp-tamper.ts): rewrite DTLS fingerprints in relayed SDP. */
+  testOnlyTamperSdp?: boolean;
   /** Built web app to serve; omitted in server-only tests. */
   webDir?: string;
   trustProxy?: boolean | number | string;

@@ -13,6 +13,7 @@ import { drainAndClose } from './ops/shutdown.js';
 import { DrainingPresenceStore } from './presence/draining-store.js';
 import { MemoryPresenceStore } from './presence/memory-store.js';
 import { loadSessionSecret } from './secret.js';
+import { LOG_REDACT_PATHS, securityDeps } from './security/from-config.js';
 import { loadTls } from './tls.js';
 
 /** Room ids are 16 random URL-safe characters: 96 bits, unguessable yet short enough to read out. */
@@ -33,7 +34,7 @@ function lanAddresses(): string[] {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'kopru' } });
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'kopru' }, redact: LOG_REDACT_PATHS });
   const tls = config.TLS
     ? await loadTls({ certFile: config.TLS_CERT, keyFile: config.TLS_KEY, dataDir: config.dataDir })
     : undefined;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
         logger: logger.child({ node: nodeId }),
       })
     : undefined;
+  const clock = { now: () => Date.now() };
   const presence = new DrainingPresenceStore(
     cluster?.presence ?? new MemoryPresenceStore(),
     SHUTDOWN_REJOIN_GRACE_MS,
@@ -59,13 +61,13 @@ async function main(): Promise<void> {
     httpServer,
     {
       presence,
-      clock: { now: () => Date.now() },
+      clock,
       ids: { peerId: () => randomId(), roomId: () => randomId(ROOM_ID_LENGTH) },
       logger,
       sessionSecret,
       sessionTtlMs: config.SESSION_TTL * 1000,
       roomCapacity: config.ROOM_CAPACITY,
-      iceServers: () => [],
+      ...securityDeps(config, clock),
       webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
       trustProxy: config.TRUST_PROXY,
     },

@@ -1,5 +1,6 @@
 import { type ClientToServerEvents, randomId, type SignalData } from '@kopru/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PAYLOAD_CAPS } from '../src/security/rate-limits.js';
 import { closeAll, expectError, newRoomId, startServer, type TestServer } from './support/harness.js';
 
 afterEach(closeAll);
@@ -63,7 +64,22 @@ const SPECIFIC_BAD: Record<keyof ClientToServerEvents, (to: string) => unknown[]
     { to, data: { kind: 'candidate', epoch: 1, candidate: { candidate: 'c', sdpMLineIndex: -1 } } },
     { to, data: { kind: 'candidate', epoch: 1, candidate: { candidate: 'c', sdpMid: 'm'.repeat(65) } } },
   ],
+  'room:set-password': () => [
+    {},
+    { password: 42 },
+    { password: '' },
+    { password: 'x'.repeat(257) },
+    { password: ['secret'] },
+    { password: 'secret', extra: true },
+  ],
+  'ice:refresh': () => [{ again: true }, { iceServers: [] }],
 };
+
+/** Payloads past the event's size cap are refused as too large before their shape is looked at. */
+const expectedCode = (event: keyof ClientToServerEvents, payload: unknown): string =>
+  Buffer.byteLength(JSON.stringify(payload) ?? '') > PAYLOAD_CAPS[event]
+    ? 'PAYLOAD_TOO_LARGE'
+    : 'INVALID_PAYLOAD';
 
 const EVENTS = Object.keys(SPECIFIC_BAD) as (keyof ClientToServerEvents)[];
 
@@ -100,7 +116,7 @@ describe('malformed payloads', () => {
 
     for (const payload of [...GENERIC_BAD, ...SPECIFIC_BAD[event](o.self.peerId)]) {
       const reply = await subject.rawRequest(event, payload);
-      expectError(reply, 'INVALID_PAYLOAD');
+      expectError(reply, expectedCode(event, payload));
     }
 
     expect(subject.socket.connected).toBe(true);
@@ -133,6 +149,8 @@ describe('wrong arity and missing acknowledgements', () => {
       'room:leave': {},
       'peer:update': { name: 'Renamed' },
       signal: { to: o.self.peerId, data: RESET },
+      'room:set-password': { password: null },
+      'ice:refresh': {},
     };
 
     expectError(await subject.rawRequest(event), 'INVALID_PAYLOAD');

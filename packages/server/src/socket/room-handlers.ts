@@ -1,4 +1,4 @@
-import { AppError, type JoinReply, type PeerInfo } from '@kopru/protocol';
+import { AppError, type JoinReply, type JoinRequest, type PeerInfo, type RoomAccess } from '@kopru/protocol';
 import type { AppDeps } from '../deps.js';
 import { SessionTokens } from '../session-token.js';
 import { type KopruServer, type KopruSocket, peerChannel, roomChannel } from './types.js';
@@ -10,6 +10,14 @@ export interface RoomHandlerHooks {
   onJoined?: (outcome: 'joined' | 'resumed') => void;
   /** A signal was relayed (for metrics). */
   onRelayed?: () => void;
+  /**
+   * Admission to a room (rate limits, the room's password, ownership): throws an AppError to refuse.
+   * `tokenValid`: the join's session token was issued by this room for this peer.
+   */
+  admit?: (
+    socket: KopruSocket,
+    request: Pick<JoinRequest, 'roomId' | 'password'> & { peerId: string; tokenValid: boolean },
+  ) => Promise<RoomAccess>;
 }
 
 /** Builds the per-connection handlers for rooms, presence and the signaling relay. */
@@ -60,10 +68,17 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
         if (socket.data.roomId && socket.data.roomId !== request.roomId) {
           throw new AppError('ALREADY_IN_ROOM', 'leave the current room before joining another');
         }
-        const resumedPeerId =
-          socket.data.peerId ??
-          (request.sessionToken ? tokens.verify(request.sessionToken, request.roomId, now) : undefined);
+        const tokenPeerId = request.sessionToken
+          ? tokens.verify(request.sessionToken, request.roomId, now)
+          : undefined;
+        const resumedPeerId = socket.data.peerId ?? tokenPeerId;
         const peerId = resumedPeerId ?? deps.ids.peerId();
+        const access = await hooks.admit?.(socket, {
+          roomId: request.roomId,
+          password: request.password,
+          peerId,
+          tokenValid: tokenPeerId === peerId,
+        });
         const previous = resumedPeerId ? await deps.presence.get(request.roomId, peerId) : undefined;
         const info: PeerInfo = {
           peerId,
@@ -96,6 +111,9 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
           sessionToken: tokens.issue(request.roomId, peerId, now),
           peers: outcome.others,
           iceServers: deps.iceServers(peerId),
+          ...(deps.iceServersTtl === undefined ? {} : { iceServersTtl: deps.iceServersTtl }),
+          relayOnlyDefault: deps.relayOnlyDefault ?? false,
+          ...(access ? { access } : {}),
           resumed: resumedPeerId !== undefined,
         };
       },

@@ -64,10 +64,17 @@ export function onValidated<E extends EventName>(
   (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(event, listener);
 }
 
-/** Answers events that no handler knows, so a client learns of its mistake instead of waiting. */
+/**
+ * Answers events that no handler knows, so a client learns of its mistake instead of waiting. A socket
+ * middleware (not `onAny`, which runs before every middleware) so that rate limits installed earlier
+ * apply to unknown events too.
+ */
 export function refuseUnknownEvents(socket: KopruSocket, onError?: (code: string) => void): void {
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
+  socket.use(([event, ...args], next) => {
+    if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) {
+      next();
+      return;
+    }
     onError?.('INVALID_PAYLOAD');
     const maybeAck = args[args.length - 1];
     if (typeof maybeAck === 'function') maybeAck(fail('INVALID_PAYLOAD', `unknown event ${String(event)}`));

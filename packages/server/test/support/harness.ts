@@ -9,7 +9,7 @@ import {
   type ServerToClientEvents,
 } from '@kopru/protocol';
 import { pino } from 'pino';
-import { io as connectSocket, type Socket } from 'socket.io-client';
+import { io as connectSocket, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { expect } from 'vitest';
 import { createApp, type KopruApp } from '../../src/app.js';
 import type { AppDeps, Clock } from '../../src/deps.js';
@@ -154,11 +154,16 @@ export async function startServer(overrides: Partial<AppDeps> = {}): Promise<Tes
 }
 
 /** Connects a real socket.io client over WebSocket and waits until it is connected. */
-export async function connectClient(url: string): Promise<TestClient> {
+export async function connectClient(
+  url: string,
+  /** Extra client options, e.g. `extraHeaders` (an `Origin`, or `X-Forwarded-For` behind a trusted proxy). */
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<TestClient> {
   const socket: ClientSocket = connectSocket(url, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    ...options,
   });
   openSockets.add(socket);
   const events = new EventRecorder(socket);
