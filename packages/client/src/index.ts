@@ -17,4 +17,6 @@ export {
   type SignalingEvents,
   type TokenStore,
 } from './signaling/signaling-client.js';
+export { estimateFreeBytes, OpfsStorage, WorkerSourceHasher } from './transfer/browser/opfs-storage.js';
+export * from './transfer/index.js';
 export { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';

@@ -1,4 +1,4 @@
-import type { PeerMessage } from '@kopru/protocol';
+import { isTransferMessage, type PeerMessage } from '@kopru/protocol';
 import { ChatManager } from './chat/chat-manager.js';
 import type { ChatStore } from './chat/chat-store.js';
 import { awaitsAck } from './chat/outbox.js';
@@ -6,18 +6,25 @@ import { isChatFrame, ROOM_CONVERSATION_ID } from './chat/types.js';
 import { PeerMesh, type PeerMeshOptions } from './peer/peer-mesh.js';
 import type { PeerLinkState } from './peer/recovery-ladder.js';
 import type { RoomClient } from './room/room-client.js';
+import { FILE_CHANNEL } from './transfer/peer-link.js';
+import type { TransferStorage } from './transfer/storage.js';
+import { TransferManager } from './transfer/transfer-manager.js';
+import type { TransferStore } from './transfer/transfer-store.js';
+import type { SourceHasher } from './transfer/types.js';
 import { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';
 
 export interface SessionEvents {
   [event: string]: unknown;
   /** A new mesh and chat were built (first join, or the server gave us a new peer id). */
-  ready: { selfPeerId: string; chat: ChatManager; mesh: PeerMesh };
+  ready: { selfPeerId: string; chat: ChatManager; mesh: PeerMesh; transfers: TransferManager | undefined };
   'link-state': { peerId: string; state: PeerLinkState };
 }
 
 export interface SessionOptions {
   room: RoomClient;
   chatStore: ChatStore;
+  /** File transfer: where state is saved, where received files go, how sent files are hashed. */
+  transfers?: { store: TransferStore; storage: TransferStorage; hasher: () => SourceHasher };
   /** Extra PeerMesh options (WebRTC implementation, timers, logger); tests and the UI pass their own. */
   mesh?: Omit<PeerMeshOptions, 'selfId' | 'iceServers'>;
 }
@@ -29,6 +36,7 @@ export interface SessionOptions {
 export class KopruSession extends TypedEmitter<SessionEvents> {
   private mesh: PeerMesh | undefined;
   private chat: ChatManager | undefined;
+  private transfers: TransferManager | undefined;
   private selfPeerId: string | undefined;
   private readonly roomOffs: Unsubscribe[] = [];
   private meshOffs: Unsubscribe[] = [];
@@ -49,7 +57,9 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       room.on('signal', ({ from, data }) => this.mesh?.handleSignal(from, data)),
       room.on('peer-joined', (peer) => {
         this.mesh?.handlePeerJoined(peer);
-        if (this.hasUnacked(peer.peerId)) this.mesh?.ensureSession(peer.peerId);
+        if (this.hasUnacked(peer.peerId) || this.transfers?.peersWithUnfinished().includes(peer.peerId)) {
+          this.mesh?.ensureSession(peer.peerId);
+        }
       }),
       room.on('peer-left', ({ peerId }) => {
         this.mesh?.handlePeerLeft(peerId);
@@ -60,6 +70,10 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
 
   get chatManager(): ChatManager | undefined {
     return this.chat;
+  }
+
+  get transferManager(): TransferManager | undefined {
+    return this.transfers;
   }
 
   get peerMesh(): PeerMesh | undefined {
@@ -118,6 +132,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         peersInRoom: () => [...room.current.peers.keys()],
       },
     });
+    const transfers = this.buildTransfers(selfPeerId, mesh);
     this.meshOffs = [
       mesh.on('signal', ({ to, data }) => {
         room.signalingClient.signal(to, data).catch(() => {
@@ -126,12 +141,19 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       }),
       mesh.on('message', ({ peerId, message }) => {
         if (isChatFrame(message)) chat.handleMessage(peerId, message);
+        else if (isTransferMessage(message)) transfers?.handleMessage(peerId, message);
       }),
-      mesh.on('control-open', ({ peerId }) => chat.handleControlOpen(peerId)),
+      mesh.on('control-open', ({ peerId }) => {
+        chat.handleControlOpen(peerId);
+        transfers?.handleControlOpen(peerId);
+      }),
+      mesh.on('control-closed', ({ peerId }) => transfers?.handleControlClosed(peerId)),
+      mesh.on('session', ({ peerId }) => transfers?.handleSession(peerId)),
       mesh.on('state', (event) => this.emit('link-state', event)),
     ];
     this.mesh = mesh;
     this.chat = chat;
+    this.transfers = transfers;
     chat.handlePresence(room.current);
     void chat.load().then(() => {
       // Messages left unacknowledged before a reload go out as soon as their peers are reachable.
@@ -139,11 +161,40 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         if (this.hasUnacked(peerId)) mesh.ensureSession(peerId);
       }
     });
-    this.emit('ready', { selfPeerId, chat, mesh });
+    void transfers?.load().then(() => {
+      // Transfers cut short by a reload continue as soon as their peers are reachable.
+      for (const peerId of transfers.peersWithUnfinished()) {
+        if (room.current.peers.has(peerId)) mesh.ensureSession(peerId);
+      }
+    }, console.error);
+    this.emit('ready', { selfPeerId, chat, mesh, transfers });
+  }
+
+  private buildTransfers(selfPeerId: string, mesh: PeerMesh): TransferManager | undefined {
+    const deps = this.opts.transfers;
+    if (!deps) return undefined;
+    const room = this.opts.room;
+    return new TransferManager({
+      ownerKey: `${room.roomId}/${selfPeerId}`,
+      selfPeerId,
+      store: deps.store,
+      storage: deps.storage,
+      hasher: deps.hasher(),
+      transport: {
+        send: (peerId, message) => mesh.send(peerId, message),
+        isOpen: (peerId) => mesh.isOpen(peerId),
+        openFileChannel: (peerId) => mesh.openDataChannel(peerId, FILE_CHANNEL),
+        maxMessageSize: (peerId) => mesh.maxMessageSize(peerId),
+        connect: (peerId) => mesh.ensureSession(peerId),
+        peersInRoom: () => [...room.current.peers.keys()],
+      },
+    });
   }
 
   private teardown(): void {
     for (const off of this.meshOffs.splice(0)) off();
+    this.transfers?.close();
+    this.transfers = undefined;
     this.chat?.close();
     this.mesh?.close();
     this.chat = undefined;

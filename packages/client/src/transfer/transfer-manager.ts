@@ -214,8 +214,12 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   /** A new connection with the peer: open its file channel (the previous one died with the old one). */
   handleSession(peerId: string): void {
     if (this.closed) return;
-    const channel = this.opts.transport.openFileChannel(peerId);
-    if (channel) this.link(peerId).attach(channel, () => this.opts.transport.maxMessageSize(peerId));
+    try {
+      const channel = this.opts.transport.openFileChannel(peerId);
+      if (channel) this.link(peerId).attach(channel, () => this.opts.transport.maxMessageSize(peerId));
+    } catch (error) {
+      this.logger.error('file channel not opened', { peerId, error: String(error) });
+    }
     for (const transfer of this.ofPeer(peerId)) transfer.handleLinkDown();
   }
 

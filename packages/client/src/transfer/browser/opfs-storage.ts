@@ -1,0 +1,98 @@
+import { MemoryStorage } from '../memory-storage.js';
+import type { FileSink, SinkCheckpoint, TransferStorage } from '../storage.js';
+import type { SourceHasher } from '../types.js';
+import { WorkerClient } from './worker-client.js';
+import { OPFS_DIRECTORY, type ProbeResult } from './worker-protocol.js';
+
+/** The worker, bundled by Vite as a module worker (`worker-src 'self'` in the CSP). */
+const createWorker = (): Worker =>
+  new Worker(new URL('./transfer.worker.ts', import.meta.url), { type: 'module', name: 'kopru-transfer' });
+
+/** `navigator.storage.estimate()`: what this origin may still store; undefined where unsupported. */
+export async function estimateFreeBytes(): Promise<number | undefined> {
+  try {
+    const { quota, usage } = await navigator.storage.estimate();
+    return quota === undefined ? undefined : Math.max(0, quota - (usage ?? 0));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Received files in OPFS, written and hashed by a worker; survives a reload. */
+export class OpfsStorage implements TransferStorage {
+  readonly kind = 'disk' as const;
+  private readonly onError = new Map<string, (message: string) => void>();
+
+  private constructor(private readonly worker: WorkerClient) {
+    worker.onWriteError = (key, message) => this.onError.get(key)?.(message);
+  }
+
+  /** OPFS when the browser has sync access handles in workers, else files in memory (with its size limit). */
+  static async create(): Promise<TransferStorage> {
+    const worker = new WorkerClient(createWorker);
+    try {
+      const { opfs } = await worker.request<ProbeResult>({ op: 'probe' });
+      if (opfs) return new OpfsStorage(worker);
+    } catch {
+      // No workers, or the worker failed to start: fall through to memory.
+    }
+    worker.close();
+    return new MemoryStorage(estimateFreeBytes);
+  }
+
+  open(
+    key: string,
+    at: { offset: number; hashState?: Uint8Array | undefined },
+    onError: (message: string) => void,
+  ): FileSink {
+    const worker = this.worker;
+    this.onError.set(key, onError);
+    const opened = worker.request<void>({ op: 'open', key, offset: at.offset, hashState: at.hashState });
+    opened.catch((error: unknown) => onError(String(error)));
+    const done = <T>(result: Promise<T>): Promise<T> => {
+      void result.finally(() => this.onError.delete(key)).catch(() => undefined);
+      return result;
+    };
+    return {
+      write: (buffer, start, bytes, position) => worker.write(key, buffer, start, bytes, position),
+      checkpoint: () => worker.request<SinkCheckpoint>({ op: 'checkpoint', key }),
+      finish: () => done(worker.request<string>({ op: 'finish', key })),
+      close: () => done(worker.request<void>({ op: 'close', key })),
+    };
+  }
+
+  async file(key: string, name: string, mime: string): Promise<File> {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle(OPFS_DIRECTORY);
+    const stored = await (await dir.getFileHandle(key)).getFile();
+    // A new File over the stored one: named for saving, still backed by the file on disk (no copy).
+    return new File([stored], name, { type: mime || stored.type });
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.worker.request<void>({ op: 'remove', key });
+  }
+
+  freeBytes(): Promise<number | undefined> {
+    return estimateFreeBytes();
+  }
+
+  close(): void {
+    this.worker.close();
+  }
+}
+
+/** Hashes the sender's files in its own worker, so a large file never blocks the page or the receiver's writes. */
+export class WorkerSourceHasher implements SourceHasher {
+  private worker: WorkerClient | undefined;
+
+  hash(blob: Blob): Promise<string> {
+    this.worker ??= new WorkerClient(createWorker);
+    return this.worker.request<string>({ op: 'hash', blob });
+  }
+
+  close(): void {
+    this.worker?.close();
+    this.worker = undefined;
+  }
+}
