@@ -68,6 +68,8 @@ async function main(): Promise<void> {
       sessionTtlMs: config.SESSION_TTL * 1000,
       roomCapacity: config.ROOM_CAPACITY,
       ...securityDeps(config, clock),
+      // Several nodes: passwords and per-address limits must hold whichever node a client reaches.
+      ...(cluster ? { roomAccess: cluster.roomAccess, rateLimitStore: cluster.rateLimitStore } : {}),
       webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
       trustProxy: config.TRUST_PROXY,
     },

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeAll, connectClient, newRoomId, type TestClient } from './support/harness.js';
+import { closeAll, connectClient, expectError, newRoomId, type TestClient } from './support/harness.js';
 import {
   ensureBuilt,
   eventually,
@@ -74,6 +74,23 @@ describe('two nodes on one Redis', () => {
     expect(received).toEqual({ from: alicePeerId, data: { kind: 'reset', epoch: 7 } });
     expect(updated.peer).toMatchObject({ peerId: bobPeerId, status: 'away' });
     expect(left).toEqual({ peerId: alicePeerId, reason: 'left' });
+  });
+
+  it('a room password set through one node is enforced by the other', async () => {
+    const roomId = newRoomId();
+    const owner = await connectClient(node1.url);
+    await owner.join(roomId, 'Owner');
+    const set = await owner.request('room:set-password', { password: 'correct horse' });
+    const guest = await connectClient(node2.url);
+
+    const without = await guest.request('room:join', { roomId, name: 'Guest' });
+    const wrong = await guest.request('room:join', { roomId, name: 'Guest', password: 'wrong' });
+    const right = await guest.request('room:join', { roomId, name: 'Guest', password: 'correct horse' });
+
+    expect(set.ok).toBe(true);
+    expectError(without, 'PASSWORD_REQUIRED');
+    expectError(wrong, 'WRONG_PASSWORD');
+    expect(right.ok).toBe(true);
   });
 
   it('resumes a peer on the other node with its token; the old connection is replaced', async () => {

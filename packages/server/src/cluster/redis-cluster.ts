@@ -5,6 +5,8 @@ import type { Readiness } from '../ops/readiness.js';
 import { RedisPresenceStore } from '../presence/redis-store.js';
 import { type KopruServer, roomChannel } from '../socket/types.js';
 import { NodeLiveness } from './node-liveness.js';
+import { RedisRateLimitStore } from './redis-rate-limit-store.js';
+import { RedisRoomAccessStore } from './redis-room-access-store.js';
 
 export interface RedisClusterOptions {
   url: string;
@@ -20,6 +22,8 @@ export interface RedisClusterOptions {
 /** What `main.ts` plugs into `createApp` and drives at shutdown. */
 export interface RedisCluster {
   presence: RedisPresenceStore;
+  roomAccess: RedisRoomAccessStore;
+  rateLimitStore: RedisRateLimitStore;
   /** The socket.io adapter factory (`new Server(…, { adapter })`). */
   adapter: ReturnType<typeof createAdapter>;
   /** Starts heart-beating, sweeping and outage handling for this socket.io server. */
@@ -39,7 +43,8 @@ const reconnectStrategy = (retries: number): number => Math.min(100 * 2 ** retri
 const ADAPTER_STREAM_MAX_LEN = 10_000;
 
 /**
- * Several nodes on one Redis: the socket.io Redis *streams* adapter (a node that loses Redis for a while
+ * Several nodes on one Redis: presence, room protection and per-address rate limits in Redis, and the
+ * socket.io Redis *streams* adapter (a node that loses Redis for a while
  * resumes reading the stream where it stopped, instead of silently missing broadcasts as plain pub/sub
  * would) and the Redis presence store. Two connections: the adapter's keeps an offline queue (its reader
  * blocks there during an outage instead of spinning); the presence one fails fast, so a request during an
@@ -91,6 +96,8 @@ export function createRedisCluster(opts: RedisClusterOptions): RedisCluster {
 
   return {
     presence,
+    roomAccess: new RedisRoomAccessStore(presenceClient, prefix),
+    rateLimitStore: new RedisRateLimitStore(presenceClient, prefix),
     adapter,
     attach(server) {
       io = server;
