@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm run bench:signaling`: how many clients a Köprü node holds and how fast it relays, against PeerJS's
+ * server doing the equivalent relay, on this machine, in one run. Scenarios: one node; two nodes on Redis;
+ * PeerServer. Simulated clients (socket.io / WebSocket clients in worker processes) join rooms of 8,
+ * relay offer/answer/candidate-sized signals at a fixed total rate for a fixed time, and leave. Loopback
+ * only, bounded in count and time. Options: --help.
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cpuMs, freePort, rssBytes, startKopruNode, startPeerServer, startRedis } from './processes.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '2000' },
+    duration: { type: 'string', default: '15' },
+    'join-rate': { type: 'string', default: '1000' },
+    'room-size': { type: 'string', default: '8' },
+    workers: { type: 'string', default: '2' },
+    scenarios: { type: 'string', default: 'one-node,two-nodes,peerjs' },
+    json: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (opts.help) {
+  process.stdout.write(`npm run bench:signaling -- [options]
+  --clients N      simulated clients held at once (default 10000)
+  --rate R         relays per second, all clients together (default 2000)
+  --duration S     seconds of relaying at that rate (default 15)
+  --join-rate J    joins per second while ramping up (default 1000)
+  --room-size K    clients per room (default 8)
+  --workers W      load-generator processes (default 2)
+  --scenarios L    comma list of one-node, two-nodes, peerjs (default all three)
+  --json FILE      also write the results as JSON
+`);
+  process.exit(0);
+}
+const CLIENTS = Number(opts.clients);
+const RATE = Number(opts.rate);
+const DURATION_MS = Number(opts.duration) * 1000;
+const JOIN_RATE = Number(opts['join-rate']);
+const ROOM_SIZE = Number(opts['room-size']);
+const WORKERS = Number(opts.workers);
+/** Relays still in flight this long after the last send are counted as lost. */
+const DRAIN_MS = 3_000;
+/** The whole run stops by itself after this, whatever happens (bounded in time). */
+const HARD_LIMIT_MS = 20 * 60_000;
+setTimeout(() => {
+  process.stderr.write('benchmark exceeded its time bound; stopping\n');
+  process.exit(2);
+}, HARD_LIMIT_MS).unref();
+
+const WORKER = fileURLToPath(new URL('./load-worker.mjs', import.meta.url));
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
+
+/** @param {number[]} sorted @param {number} q */
+const quantile = (sorted, q) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+
+/**
+ * Clients in rooms of ROOM_SIZE; a room lives in one worker (so one clock times each relay) and its members
+ * alternate between the target URLs (with two nodes, half of a room's relays cross nodes).
+ * @param {string[]} urls
+ */
+function plan(urls) {
+  /** @type {{ id: number, room: string, url: string, xff: string }[][]} */
+  const perWorker = Array.from({ length: WORKERS }, () => []);
+  for (let id = 0; id < CLIENTS; id++) {
+    const room = Math.floor(id / ROOM_SIZE);
+    perWorker[room % WORKERS]?.push({
+      id,
+      room: `bench-room-${String(room).padStart(6, '0')}`,
+      url: /** @type {string} */ (urls[id % urls.length]),
+      // 198.18.0.0/15: reserved for benchmarks (RFC 2544); only ever a header value here, never an address.
+      xff: `198.18.${Math.floor(id / 250) % 256}.${(id % 250) + 1}`,
+    });
+  }
+  return perWorker;
+}
+
+/** Sends a message to every worker and collects one reply of `type` from each. */
+async function all(
+  /** @type {import('node:child_process').ChildProcess[]} */ workers,
+  msg,
+  /** @type {string} */ type,
+) {
+  return Promise.all(
+    workers.map(
+      (w, i) =>
+        new Promise((resolve) => {
+          const onMessage = (/** @type {any} */ reply) => {
+            if (reply.type !== type) return;
+            w.off('message', onMessage);
+            resolve(reply);
+          };
+          w.on('message', onMessage);
+          w.send(typeof msg === 'function' ? msg(i) : msg);
+        }),
+    ),
+  );
+}
+
+/**
+ * @param {string} name
+ * @param {'kopru' | 'peerjs'} kind
+ * @param {{ pid: number, url: string }[]} servers
+ * @param {{ sample: () => Promise<{ calls: Record<string, number>, cpuMs: number }> } | undefined} redis
+ */
+async function measure(name, kind, servers, redis) {
+  log(`\n== ${name}: ${CLIENTS} clients, ${RATE} relays/s for ${DURATION_MS / 1000} s`);
+  const memBefore = servers.reduce((sum, s) => sum + rssBytes(s.pid), 0);
+  const workers = Array.from({ length: WORKERS }, () =>
+    fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
+  try {
+    const specs = plan(servers.map((s) => s.url));
+    const ready = /** @type {{ joined: number, ms: number, errors: Record<string, number> }[]} */ (
+      await all(
+        workers,
+        (i) => ({ type: 'setup', kind, specs: specs[i], joinRate: JOIN_RATE / WORKERS }),
+        'ready',
+      )
+    );
+    const joined = ready.reduce((n, r) => n + r.joined, 0);
+    const joinSeconds = Math.max(...ready.map((r) => r.ms)) / 1000;
+    const memAfter = servers.reduce((sum, s) => sum + rssBytes(s.pid), 0);
+    log(`   joined ${joined}/${CLIENTS} in ${joinSeconds.toFixed(1)} s`);
+
+    const redisBefore = await redis?.sample();
+    const cpuBefore = servers.map((s) => cpuMs(s.pid));
+    const results =
+      /** @type {{ sent: number, sendMs: number, lost: number, latencies: number[], errors: Record<string, number>, held: number, cpuMs: number }[]} */ (
+        await all(
+          workers,
+          { type: 'run', rate: RATE / WORKERS, durationMs: DURATION_MS, drainMs: DRAIN_MS },
+          'result',
+        )
+      );
+    const serverCpuMs = servers.reduce((sum, s, i) => sum + cpuMs(s.pid) - (cpuBefore[i] ?? 0), 0);
+    const redisAfter = await redis?.sample();
+
+    const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const sent = results.reduce((n, r) => n + r.sent, 0);
+    const seconds = Math.max(...results.map((r) => r.sendMs)) / 1000 + DRAIN_MS / 1000;
+    const errors = {};
+    for (const r of [...ready, ...results]) {
+      for (const [code, n] of Object.entries(r.errors)) errors[code] = Math.max(errors[code] ?? 0, n);
+    }
+    let redisCost;
+    if (redisBefore && redisAfter) {
+      const calls = Object.entries(redisAfter.calls).reduce(
+        (n, [c, v]) => n + v - (redisBefore.calls[c] ?? 0),
+        0,
+      );
+      redisCost = {
+        commandsPerRelay: calls / Math.max(1, latencies.length),
+        cpuMicrosPerRelay: ((redisAfter.cpuMs - redisBefore.cpuMs) * 1000) / Math.max(1, latencies.length),
+        byCommand: Object.fromEntries(
+          Object.entries(redisAfter.calls)
+            .map(([c, v]) => [c, (v - (redisBefore.calls[c] ?? 0)) / Math.max(1, latencies.length)])
+            .filter(([, v]) => Number(v) > 0.01),
+        ),
+      };
+    }
+    const result = {
+      scenario: name,
+      clientsTarget: CLIENTS,
+      clientsHeld: results.reduce((n, r) => n + r.held, 0),
+      joinSeconds,
+      rateTarget: RATE,
+      relaysSent: sent,
+      relaysDelivered: latencies.length,
+      relaysLost: results.reduce((n, r) => n + r.lost, 0),
+      relaysPerSecond: sent / (Math.max(...results.map((r) => r.sendMs)) / 1000),
+      p50ms: quantile(latencies, 0.5),
+      p99ms: quantile(latencies, 0.99),
+      maxMs: latencies.at(-1) ?? Number.NaN,
+      serverCpuCores: serverCpuMs / (seconds * 1000),
+      serverCpuMicrosPerRelay: (serverCpuMs * 1000) / Math.max(1, latencies.length),
+      serverMemoryPerClientKiB: (memAfter - memBefore) / 1024 / Math.max(1, joined),
+      serverRssMiB: memAfter / 1024 / 1024,
+      loadGeneratorCpuCores: results.reduce((n, r) => n + r.cpuMs, 0) / (seconds * 1000),
+      errors,
+      redis: redisCost,
+    };
+    log(`   ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((resolve) => {
+            if (w.exitCode !== null) return resolve(undefined);
+            w.once('exit', resolve);
+            w.send({ type: 'leave' });
+            setTimeout(() => w.kill('SIGKILL'), 5_000).unref();
+          }),
+      ),
+    );
+  }
+}
+
+const scenarios = {
+  'one-node': async () => {
+    const node = await startKopruNode(await freePort(), {});
+    try {
+      return await measure('one node', 'kopru', [node], undefined);
+    } finally {
+      await node.stop();
+    }
+  },
+  'two-nodes': async () => {
+    const redis = await startRedis(await freePort());
+    const env = { REDIS_URL: redis.url };
+    const nodes = [
+      await startKopruNode(await freePort(), { ...env, NODE_ID: 'bench-1' }),
+      await startKopruNode(await freePort(), { ...env, NODE_ID: 'bench-2' }),
+    ];
+    try {
+      const result = await measure('two nodes + Redis', 'kopru', nodes, redis);
+      return { ...result, redisCpuNote: 'Redis CPU not included in serverCpu' };
+    } finally {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await redis.stop();
+    }
+  },
+  peerjs: async () => {
+    const server = await startPeerServer(await freePort());
+    try {
+      return await measure('PeerJS PeerServer', 'peerjs', [server], undefined);
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+const results = [];
+for (const name of String(opts.scenarios).split(',')) {
+  const run = scenarios[/** @type {keyof typeof scenarios} */ (name.trim())];
+  if (!run) throw new Error(`unknown scenario ${name}`);
+  results.push(await run());
+}
+
+const f = (/** @type {number} */ n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+process.stdout.write(
+  `\n| Scenario | Clients held | Relays/s (target ${RATE}) | p50 ms | p99 ms | Lost | Server CPU (cores) | CPU µs/relay | Server KiB/client | Load-gen CPU (cores) |\n|---|---|---|---|---|---|---|---|---|---|\n`,
+);
+for (const r of results) {
+  process.stdout.write(
+    `| ${r.scenario} | ${r.clientsHeld} / ${r.clientsTarget} | ${f(r.relaysPerSecond, 0)} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${r.relaysLost} | ${f(r.serverCpuCores, 2)} | ${f(r.serverCpuMicrosPerRelay, 0)} | ${f(r.serverMemoryPerClientKiB)} | ${f(r.loadGeneratorCpuCores, 2)} |\n`,
+  );
+}
+for (const r of results) {
+  if (r.redis) {
+    process.stdout.write(
+      `\nRedis per relay (${r.scenario}): ${f(r.redis.commandsPerRelay, 2)} commands, ${f(r.redis.cpuMicrosPerRelay, 1)} µs CPU; ${JSON.stringify(r.redis.byCommand)}\n`,
+    );
+  }
+  if (Object.keys(r.errors).length > 0)
+    process.stdout.write(`Errors (${r.scenario}): ${JSON.stringify(r.errors)}\n`);
+}
+if (opts.json)
+  writeFileSync(
+    opts.json,
+    JSON.stringify({ date: new Date().toISOString(), options: opts, results }, null, 2),
+  );
+process.exit(0);
