@@ -1,4 +1,6 @@
 export { createRoomClient, type KeyValueStorage, storageProfileStore, storageTokenStore } from './browser.js';
+export * from './call/index.js';
+export { type CallOptions, wireCalls } from './call/call-wiring.js';
 export * from './chat/index.js';
 export * from './peer/index.js';
 export { type ProfileStore, RoomClient, type RoomClientEvents } from './room/room-client.js';
@@ -9,6 +11,7 @@ export {
   reducePresence,
   sortedPeers,
 } from './room/room-state.js';
+export * from './security/index.js';
 export { KopruSession, type SessionEvents, type SessionOptions } from './session.js';
 export {
   type ClientSocket,
@@ -17,6 +20,6 @@ export {
   type SignalingEvents,
   type TokenStore,
 } from './signaling/signaling-client.js';
-export { estimateFreeBytes, OpfsStorage, WorkerSourceHasher } from './transfer/browser/opfs-storage.js';
+export { BrowserTransferStorage, estimateFreeBytes, OpfsStorage, WorkerSourceHasher } from './transfer/browser/opfs-storage.js';
 export * from './transfer/index.js';
 export { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';

@@ -45,12 +45,12 @@ export class IncomingTransfer {
   async accept(): Promise<void> {
     if (this.record.status !== 'offered') return;
     const needed = this.record.files.reduce((sum, f) => sum + f.size, 0);
+    const free = await this.ctx.storage.freeBytes(); // first: the storage knows its kind once this resolves
+    if (this.record.status !== 'offered') return;
     if (this.ctx.storage.kind === 'memory' && needed > MEMORY_FALLBACK_MAX_BYTES) {
       this.refuse('too-large', needed, MEMORY_FALLBACK_MAX_BYTES);
       return;
     }
-    const free = await this.ctx.storage.freeBytes();
-    if (this.record.status !== 'offered') return;
     if (free !== undefined && needed + QUOTA_MARGIN_BYTES > free) {
       this.refuse('quota', needed, Math.max(0, free - QUOTA_MARGIN_BYTES));
       return;

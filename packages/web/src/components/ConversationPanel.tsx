@@ -10,6 +10,9 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConversation, useTyping } from '../hooks/useSession.js';
 import { MessageText } from './MessageText.js';
+import { SendFilesButtons } from './transfer/SendFilesButton.js';
+import { TransferList } from './transfer/TransferList.js';
+import { useConversationFiles } from './transfer/useConversationFiles.js';
 
 interface ConversationPanelProps {
   session: KopruSession;
@@ -53,6 +56,8 @@ export function ConversationPanel(props: ConversationPanelProps) {
   const [error, setError] = useState<string>();
   const logRef = useRef<HTMLOListElement>(null);
   const isRoom = conversationId === ROOM_CONVERSATION_ID;
+  const sectionRef = useRef<HTMLElement>(null);
+  const files = useConversationFiles(session, conversationId, sectionRef);
 
   useEffect(() => {
     if (conversationId) session.connectConversation(conversationId);
@@ -94,7 +99,7 @@ export function ConversationPanel(props: ConversationPanelProps) {
   const typingNames = typing.map((p) => names.get(p) ?? '…');
 
   return (
-    <section className="card conversation" aria-label={t('conversation.label')}>
+    <section ref={sectionRef} className="card conversation" aria-label={t('conversation.label')}>
       <header className="conversation-header">
         <div>
           <h2>{title}</h2>
@@ -106,10 +111,18 @@ export function ConversationPanel(props: ConversationPanelProps) {
                 : t('chat.peerAway')}
           </p>
         </div>
+        <SendFilesButtons disabled={!files.manager} onFiles={files.send} />
         <button type="button" onClick={() => void chat?.clearHistory()}>
           {t('chat.clearHistory')}
         </button>
       </header>
+      {files.dropping && <p className="drop-hint">{t('transfer.dropHint')}</p>}
+      {files.error && (
+        <p className="error" role="alert">
+          {files.error}
+        </p>
+      )}
+      <TransferList manager={files.manager} conversationId={conversationId} names={names} />
       <ol className="messages" ref={logRef} role="log" aria-label={t('chat.messages')} aria-live="polite">
         {messages.map((m) => (
           <Bubble key={`${m.direction}:${m.from}:${m.id}`} record={m} showSender={isRoom} />

@@ -1,16 +1,30 @@
 import {
+  BrowserTransferStorage,
   type ChatManager,
   type ChatRecord,
   IdbChatStore,
+  IdbTransferStore,
   KopruSession,
   type PeerLinkState,
   type RoomClient,
+  WorkerSourceHasher,
 } from '@kopru/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 
 /** The peer-to-peer side of the page: mesh and chat, rebuilt when the server gives us a new peer id. */
 export function useSession(client: RoomClient): { session: KopruSession; chat: ChatManager | undefined } {
-  const [session] = useState(() => new KopruSession({ room: client, chatStore: new IdbChatStore() }));
+  const [session] = useState(
+    () =>
+      new KopruSession({
+        room: client,
+        chatStore: new IdbChatStore(),
+        transfers: {
+          store: new IdbTransferStore(),
+          storage: new BrowserTransferStorage(),
+          hasher: () => new WorkerSourceHasher(),
+        },
+      }),
+  );
   const chat = useSyncExternalStore(
     (notify) => session.on('ready', notify),
     () => session.chatManager,

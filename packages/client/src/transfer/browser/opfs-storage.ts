@@ -96,3 +96,50 @@ export class WorkerSourceHasher implements SourceHasher {
     this.worker = undefined;
   }
 }
+
+/**
+ * The storage the app uses: OPFS when the worker's probe succeeds, memory otherwise. Usable at once
+ * (the probe takes milliseconds); calls made before it answers are queued in order.
+ */
+export class BrowserTransferStorage implements TransferStorage {
+  private impl: TransferStorage | undefined;
+  private readonly ready: Promise<TransferStorage>;
+
+  constructor() {
+    this.ready = OpfsStorage.create().then((storage) => {
+      this.impl = storage;
+      return storage;
+    });
+  }
+
+  get kind(): 'disk' | 'memory' {
+    return this.impl?.kind ?? 'disk';
+  }
+
+  open(key: string, at: { offset: number; hashState?: Uint8Array | undefined }, onError: (message: string) => void): FileSink {
+    if (this.impl) return this.impl.open(key, at, onError);
+    const sink = this.ready.then((storage) => storage.open(key, at, onError));
+    return {
+      write: (buffer, start, bytes, position) => void sink.then((s) => s.write(buffer, start, bytes, position)),
+      checkpoint: () => sink.then((s) => s.checkpoint()),
+      finish: () => sink.then((s) => s.finish()),
+      close: () => sink.then((s) => s.close()),
+    };
+  }
+
+  async file(key: string, name: string, mime: string): Promise<File | Blob> {
+    return (await this.ready).file(key, name, mime);
+  }
+
+  async remove(key: string): Promise<void> {
+    return (await this.ready).remove(key);
+  }
+
+  async freeBytes(): Promise<number | undefined> {
+    return (await this.ready).freeBytes();
+  }
+
+  close(): void {
+    void this.ready.then((storage) => storage.close());
+  }
+}

@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export interface TestFile {
+  path: string;
+  /** Relative path inside a chosen folder, or the bare name. */
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export const sha256File = (file: string): string =>
+  createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** A fresh directory for one test's files. */
+export const scratchDir = (): string => mkdtempSync(path.join(tmpdir(), 'kopru-files-'));
+
+/** Writes `size` random bytes to `dir/name` (creating folders) and returns its path and SHA-256. */
+export function makeFile(dir: string, name: string, size: number): TestFile {
+  const file = path.join(dir, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const bytes = randomBytes(size);
+  writeFileSync(file, bytes);
+  return { path: file, name, size, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The transfer cards of the open conversation. */
+export const transfers = (page: Page): Locator =>
+  page.getByRole('list', { name: 'File transfers' }).locator(':scope > li');
+
+/** Chooses files with the "Send files" button (or a folder with "Send folder"). */
+export async function chooseFiles(page: Page, files: string[] | string, folder = false): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: folder ? 'Send folder' : 'Send files', exact: true }).click();
+  await (await chooser).setFiles(files);
+}
+
+/** Accepts the newest offer on the page. */
+export async function acceptOffer(page: Page, opts: { always?: boolean } = {}): Promise<Locator> {
+  const card = transfers(page)
+    .filter({ has: page.getByRole('button', { name: 'Accept' }) })
+    .last();
+  await expect(card).toBeVisible();
+  if (opts.always) await card.getByRole('checkbox', { name: 'Always accept from this person' }).check();
+  await card.getByRole('button', { name: 'Accept' }).click();
+  return card;
+}
+
+/** Clicks a card's "Save <name>" button and returns the SHA-256 of the downloaded file, read from disk. */
+export async function saveAndHash(
+  page: Page,
+  card: Locator,
+  name: string,
+): Promise<{ sha256: string; suggested: string }> {
+  const download = page.waitForEvent('download');
+  await card.getByRole('button', { name: `Save ${name}`, exact: true }).click();
+  const file = await (await download).path();
+  return { sha256: sha256File(file), suggested: (await download).suggestedFilename() };
+}
+
+/** The value of a progress bar as a fraction of its maximum. */
+export async function progressOf(bar: Locator): Promise<number> {
+  return bar.evaluate((el) => {
+    const progress = el as HTMLProgressElement;
+    return progress.max > 0 ? progress.value / progress.max : 0;
+  });
+}

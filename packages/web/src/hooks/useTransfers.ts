@@ -1,0 +1,40 @@
+import type { KopruSession, TransferManager, TransferView } from '@kopru/client';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+
+/** The session's transfer manager (rebuilt with the mesh when the server gives us a new peer id). */
+export function useTransferManager(session: KopruSession): TransferManager | undefined {
+  return useSyncExternalStore(
+    (notify) => session.on('ready', notify),
+    () => session.transferManager,
+  );
+}
+
+const NONE: readonly TransferView[] = [];
+
+/** Transfers of one conversation, oldest first, re-rendered on every change (progress at most 4×/s). */
+export function useTransfers(
+  manager: TransferManager | undefined,
+  conversationId: string,
+): readonly TransferView[] {
+  const [transfers, setTransfers] = useState<readonly TransferView[]>(NONE);
+  useEffect(() => {
+    if (!manager || !conversationId) {
+      setTransfers(NONE);
+      return;
+    }
+    const refresh = () => setTransfers(manager.list(conversationId));
+    refresh();
+    const offs = [
+      manager.on('updated', ({ transfer }) => {
+        if (transfer.conversationId === conversationId) refresh();
+      }),
+      manager.on('removed', (e) => {
+        if (e.conversationId === conversationId) refresh();
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [manager, conversationId]);
+  return transfers;
+}
