@@ -1,4 +1,6 @@
 import { isTransferMessage, type PeerMessage } from '@kopru/protocol';
+import type { CallManager } from './call/call-manager.js';
+import { type CallOptions, wireCalls } from './call/call-wiring.js';
 import { ChatManager } from './chat/chat-manager.js';
 import type { ChatStore } from './chat/chat-store.js';
 import { awaitsAck } from './chat/outbox.js';
@@ -16,7 +18,13 @@ import { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';
 export interface SessionEvents {
   [event: string]: unknown;
   /** A new mesh and chat were built (first join, or the server gave us a new peer id). */
-  ready: { selfPeerId: string; chat: ChatManager; mesh: PeerMesh; transfers: TransferManager | undefined };
+  ready: {
+    selfPeerId: string;
+    chat: ChatManager;
+    mesh: PeerMesh;
+    transfers: TransferManager | undefined;
+    call: CallManager | undefined;
+  };
   'link-state': { peerId: string; state: PeerLinkState };
 }
 
@@ -25,8 +33,15 @@ export interface SessionOptions {
   chatStore: ChatStore;
   /** File transfer: where state is saved, where received files go, how sent files are hashed. */
   transfers?: { store: TransferStore; storage: TransferStorage; hasher: () => SourceHasher };
+  /** Voice and video calls: the browser's media devices (and the group cap). */
+  calls?: CallOptions;
   /** Extra PeerMesh options (WebRTC implementation, timers, logger); tests and the UI pass their own. */
-  mesh?: Omit<PeerMeshOptions, 'selfId' | 'iceServers'>;
+  mesh?: Omit<PeerMeshOptions, 'selfId' | 'iceServers' | 'iceTransportPolicy'>;
+  /**
+   * Relay-only mode (`relay`) or not, read each time a mesh is built, so that no connection is ever made
+   * under the wrong policy (see `PrivacySettings`); later changes go to `PeerMesh.handleTransportPolicy`.
+   */
+  iceTransportPolicy?: () => RTCIceTransportPolicy;
 }
 
 /**
@@ -37,6 +52,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
   private mesh: PeerMesh | undefined;
   private chat: ChatManager | undefined;
   private transfers: TransferManager | undefined;
+  private call: CallManager | undefined;
   private selfPeerId: string | undefined;
   private readonly roomOffs: Unsubscribe[] = [];
   private meshOffs: Unsubscribe[] = [];
@@ -55,6 +71,8 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       }),
       room.on('state', (state) => this.chat?.handlePresence(state)),
       room.on('signal', ({ from, data }) => this.mesh?.handleSignal(from, data)),
+      // Fresh TURN credentials before the old ones expire (`ice:refresh`).
+      room.on('ice-servers', (servers) => this.mesh?.handleIceServers(servers)),
       room.on('peer-joined', (peer) => {
         this.mesh?.handlePeerJoined(peer);
         if (this.hasUnacked(peer.peerId) || this.transfers?.peersWithUnfinished().includes(peer.peerId)) {
@@ -74,6 +92,10 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
 
   get transferManager(): TransferManager | undefined {
     return this.transfers;
+  }
+
+  get callManager(): CallManager | undefined {
+    return this.call;
   }
 
   get peerMesh(): PeerMesh | undefined {
@@ -116,7 +138,12 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
     this.teardown();
     this.selfPeerId = selfPeerId;
     const room = this.opts.room;
-    const mesh = new PeerMesh({ ...this.opts.mesh, selfId: selfPeerId, iceServers: room.currentIceServers });
+    const mesh = new PeerMesh({
+      ...this.opts.mesh,
+      selfId: selfPeerId,
+      iceServers: room.currentIceServers,
+      iceTransportPolicy: this.opts.iceTransportPolicy?.() ?? 'all',
+    });
     const chat = new ChatManager({
       // History belongs to this identity in this room: two tabs (two peers) in one browser keep theirs apart.
       roomId: `${room.roomId}/${selfPeerId}`,
@@ -151,9 +178,12 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       mesh.on('session', ({ peerId }) => transfers?.handleSession(peerId)),
       mesh.on('state', (event) => this.emit('link-state', event)),
     ];
+    const calls = this.opts.calls ? wireCalls(mesh, room, selfPeerId, this.opts.calls) : undefined;
+    this.meshOffs.push(...(calls?.offs ?? []));
     this.mesh = mesh;
     this.chat = chat;
     this.transfers = transfers;
+    this.call = calls?.call;
     chat.handlePresence(room.current);
     void chat.load().then(() => {
       // Messages left unacknowledged before a reload go out as soon as their peers are reachable.
@@ -167,7 +197,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         if (room.current.peers.has(peerId)) mesh.ensureSession(peerId);
       }
     }, console.error);
-    this.emit('ready', { selfPeerId, chat, mesh, transfers });
+    this.emit('ready', { selfPeerId, chat, mesh, transfers, call: calls?.call });
   }
 
   private buildTransfers(selfPeerId: string, mesh: PeerMesh): TransferManager | undefined {
@@ -193,6 +223,8 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
 
   private teardown(): void {
     for (const off of this.meshOffs.splice(0)) off();
+    this.call?.close(); // before the mesh: its hang-up still goes out
+    this.call = undefined;
     this.transfers?.close();
     this.transfers = undefined;
     this.chat?.close();

@@ -44,6 +44,10 @@ export interface PeerMeshOptions {
   /** Our peer id in the room; a new id (not resumed) needs a new mesh. */
   selfId: string;
   iceServers?: IceServer[];
+  /** `relay`: relay-only privacy mode, no host or server-reflexive candidate ever leaves this browser. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** A long-lived DTLS certificate, so our fingerprint (and safety numbers) stay the same across sessions. */
+  certificates?: RTCCertificate[];
   createPeerConnection?: CreatePeerConnection;
   clock?: Clock;
   timers?: Timers;
@@ -80,7 +84,12 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     this.random = opts.random ?? Math.random;
     this.logger = logger;
     // max-bundle: one transport for data and media, so one ICE restart recovers everything.
-    this.configuration = { iceServers: opts.iceServers ?? [], bundlePolicy: 'max-bundle' };
+    this.configuration = {
+      iceServers: opts.iceServers ?? [],
+      bundlePolicy: 'max-bundle',
+      iceTransportPolicy: opts.iceTransportPolicy ?? 'all',
+      ...(opts.certificates ? { certificates: opts.certificates } : {}),
+    };
   }
 
   /** Opens a session with the peer unless one exists (a conversation opened, a message, a file, a call). */
@@ -137,6 +146,26 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     if (this.closed) return;
     this.configuration = { ...this.configuration, iceServers };
     for (const pair of this.pairs.values()) pair.session.setConfiguration(this.configuration);
+  }
+
+  /**
+   * Switches relay-only mode on or off. Candidates already sent cannot be taken back and a live connection
+   * keeps using its pair, so every pair is rebuilt (the peer follows our reset) under the new policy.
+   */
+  handleTransportPolicy(policy: RTCIceTransportPolicy): void {
+    if (this.closed || this.configuration.iceTransportPolicy === policy) return;
+    this.configuration = { ...this.configuration, iceTransportPolicy: policy };
+    this.logger.info('ICE transport policy changed: rebuilding every connection', { policy });
+    for (const [peerId, pair] of this.pairs) pair.replace(this.epochs.next(peerId), true);
+  }
+
+  get iceTransportPolicy(): RTCIceTransportPolicy {
+    return this.configuration.iceTransportPolicy ?? 'all';
+  }
+
+  /** Restarts ICE with the peer (new candidates, e.g. TURN allocations with fresh credentials); DTLS stays. */
+  restartIce(peerId: string): void {
+    this.pairs.get(peerId)?.session.restartIce();
   }
 
   /** Sends on the control channel; false when it is not open (the caller keeps its own queue). */

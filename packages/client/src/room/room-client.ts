@@ -4,11 +4,14 @@ import {
   type PeerInfo,
   type PeerStatus,
   type ProtocolError,
+  type RoomAccess,
   type SessionEnded,
   type SignalMessage,
 } from '@kopru/protocol';
+import { systemTimers, type Timers } from '../peer/seams.js';
 import type { ConnectionStatus, SignalingClient } from '../signaling/signaling-client.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
+import { IceRefreshSchedule } from './ice-refresh.js';
 import { emptyRoomState, type PresenceAction, type RoomState, reducePresence } from './room-state.js';
 
 export interface RoomClientEvents {
@@ -17,7 +20,10 @@ export interface RoomClientEvents {
   status: ConnectionStatus;
   error: ProtocolError;
   'session-ended': SessionEnded;
+  /** ICE servers from a join, or fresh ones (new TURN credentials) before the old ones expire. */
   'ice-servers': IceServer[];
+  /** Whether we own the room and whether it has a password (after a join, and when the owner changes it). */
+  access: RoomAccess;
   /** A peer joined or came back (resumed): sessions with it may need recovery. */
   'peer-joined': PeerInfo;
   'peer-left': { peerId: string };
@@ -38,14 +44,24 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   private profile: { name: string; status: PeerStatus };
   private readonly offs: (() => void)[] = [];
   private iceServers: IceServer[] = [];
+  private relayOnly = false;
+  private roomAccess: RoomAccess = { owner: false, passwordProtected: false };
+  private readonly iceRefresh: IceRefreshSchedule;
 
   constructor(
     readonly roomId: string,
     private readonly signaling: SignalingClient,
     private readonly profiles: ProfileStore,
     defaultName: () => string,
+    timers: Timers = systemTimers,
   ) {
     super();
+    this.iceRefresh = new IceRefreshSchedule(timers, async () => {
+      const fresh = await signaling.request('ice:refresh', {});
+      this.iceServers = fresh.iceServers;
+      this.emit('ice-servers', fresh.iceServers);
+      return fresh.iceServersTtl;
+    });
     this.state = emptyRoomState(roomId);
     const saved = profiles.load();
     const name = saved && displayNameSchema.safeParse(saved.name).success ? saved.name : defaultName();
@@ -55,7 +71,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.offs.push(
       signaling.on('joined', (reply) => {
         this.iceServers = reply.iceServers;
+        this.relayOnly = reply.relayOnlyDefault ?? false;
+        this.iceRefresh.schedule(reply.iceServersTtl);
         this.emit('ice-servers', reply.iceServers);
+        if (reply.access) this.setAccess(reply.access);
         this.apply({ type: 'snapshot', self: reply.self, peers: reply.peers });
         for (const peer of reply.peers) this.emit('peer-joined', peer);
       }),
@@ -73,6 +92,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.emit('peer-left', { peerId });
       }),
       signaling.on('signal', (message) => this.emit('signal', message)),
+      signaling.on('room-access', ({ passwordProtected }) =>
+        this.setAccess({ ...this.roomAccess, passwordProtected }),
+      ),
+      signaling.on('status', (status) => {
+        if (status !== 'connected') this.iceRefresh.cancel();
+      }),
       signaling.on('status', (status) => this.emit('status', status)),
       signaling.on('error', (error) => this.emit('error', error)),
       signaling.on('session-ended', (event) => this.emit('session-ended', event)),
@@ -93,6 +118,25 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   get currentIceServers(): IceServer[] {
     return this.iceServers;
+  }
+
+  /** The server's default for relay-only mode (from the last join). */
+  get relayOnlyDefault(): boolean {
+    return this.relayOnly;
+  }
+
+  get access(): RoomAccess {
+    return this.roomAccess;
+  }
+
+  /** Joins again with the room's password, after the server asked for it. */
+  joinWithPassword(password: string): void {
+    this.signaling.joinWithPassword(password);
+  }
+
+  /** The owner sets (or with `null` removes) the room's password. Rejects with the server's AppError. */
+  async setRoomPassword(password: string | null): Promise<void> {
+    this.setAccess(await this.signaling.request('room:set-password', { password }));
   }
 
   /** The signaling transport, for peer sessions that relay offers, answers and candidates. */
@@ -126,8 +170,14 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 
   close(): void {
+    this.iceRefresh.cancel();
     for (const off of this.offs.splice(0)) off();
     this.signaling.close();
+  }
+
+  private setAccess(access: RoomAccess): void {
+    this.roomAccess = access;
+    this.emit('access', access);
   }
 
   private applySelf(patch: Partial<PeerInfo>): void {

@@ -7,6 +7,8 @@ import {
   type PeerInfo,
   type PeerStatus,
   type ProtocolError,
+  protocolErrorSchema,
+  type RoomAccessChanged,
   type ServerToClientEvents,
   type SessionEnded,
   type SignalData,
@@ -40,6 +42,8 @@ export interface SignalingEvents {
   signal: SignalMessage;
   'session-ended': SessionEnded;
   error: ProtocolError;
+  /** The room's owner set or removed its password. */
+  'room-access': RoomAccessChanged;
 }
 
 /** Where the session token is kept between reloads (sessionStorage in the browser: one peer per tab). */
@@ -89,6 +93,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   private readonly outbox: { to: string; data: SignalData }[] = [];
   private readonly timeoutMs: number;
   private moveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The room password for the next join only; forgotten once that join is answered. */
+  private password: string | undefined;
 
   constructor(private readonly opts: SignalingOptions) {
     super();
@@ -102,6 +108,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       if (reason === 'io server disconnect') socket.connect();
       this.setStatus('reconnecting');
     });
+    // A refusal by the server's connection guard (origin, too many connections) is final for socket.io: it
+    // does not retry, so say why instead of staying "connecting".
+    socket.on('connect_error', (error: Error & { data?: unknown }) => {
+      const refusal = protocolErrorSchema.safeParse(error.data);
+      if (!refusal.success || this.closed) return;
+      this.setStatus('refused');
+      this.emit('error', refusal.data);
+    });
     socket.io.on('reconnect_attempt', () => {
       if (this.status !== 'ended') this.setStatus('reconnecting');
     });
@@ -109,6 +123,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.listen('presence:updated', (e) => this.emit('peer-updated', e.peer));
     this.listen('presence:left', (e) => this.emit('peer-left', e));
     this.listen('signal', (e) => this.emit('signal', e));
+    this.listen('room:access', (e) => this.emit('room-access', e));
     this.listen('session:ended', (e) => {
       if (e.reason === 'shutdown') {
         this.moveToAnotherServer();
@@ -148,7 +163,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     } catch (cause) {
       throw new AppError('INTERNAL', `${event}: no answer from the server`, { cause });
     }
-    if (!reply.ok) throw new AppError(reply.error.code, reply.error.message);
+    if (!reply.ok) {
+      const { code, message, retryAfterMs } = reply.error;
+      throw new AppError(code, message, retryAfterMs === undefined ? undefined : { retryAfterMs });
+    }
     return reply.data;
   }
 
@@ -167,6 +185,16 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return this.request('peer:update', patch);
   }
 
+  /**
+   * Joins again with the room's password (after `PASSWORD_REQUIRED` or `WRONG_PASSWORD`). It is sent with
+   * that one join and then forgotten: a reconnect resumes with the session token instead.
+   */
+  joinWithPassword(password: string): void {
+    this.password = password;
+    if (this.opts.socket.connected) void this.join();
+    else this.start();
+  }
+
   /** Leaves the room and closes the connection. Idempotent. */
   close(): void {
     if (this.closed) return;
@@ -182,12 +210,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.setStatus('connecting');
     const { name, status } = this.opts.profile();
     const sessionToken = this.opts.tokens.get();
+    const password = this.password;
+    this.password = undefined;
     try {
       const reply = await this.request('room:join', {
         roomId: this.opts.roomId,
         name,
         status,
         ...(sessionToken ? { sessionToken } : {}),
+        ...(password ? { password } : {}),
       });
       this.opts.tokens.set(reply.sessionToken);
       this.joined = true;
