@@ -57,9 +57,12 @@ async function waitFor(/** @type {string} */ url, /** @type {() => boolean} */ d
 function stopper(child, /** @type {() => void} */ cleanup = () => {}) {
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
+      // SIGTERM first (a profile is written on a clean exit), SIGKILL if it does not go within 5 s.
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(timer);
     }
     cleanup();
   };
@@ -73,7 +76,9 @@ function stopper(child, /** @type {() => void} */ cleanup = () => {}) {
  */
 export async function startKopruNode(port, env) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kopru-bench-'));
-  const child = spawn(process.execPath, [MAIN_JS], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the nodes.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: {
       PATH: process.env.PATH ?? '',
       TLS: 'off',
@@ -87,7 +92,8 @@ export async function startKopruNode(port, env) {
       MAX_CONNECTIONS_PER_IP: '100000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // stdout stays closed (the start banner); BENCH_SERVER_STDOUT=inherit shows it (e.g. with --trace-gc).
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT === 'inherit' ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/readyz`, () => child.exitCode !== null);
