@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants.js';
 import { openConversationWith, rename } from './support/chat.js';
 import { expect, openPerson, test } from './support/fixtures.js';
@@ -5,8 +6,12 @@ import {
   acceptOffer,
   chooseFiles,
   makeFile,
+  opfsFiles,
+  progressOf,
+  recordFileFrames,
   saveAndHash,
   scratchDir,
+  sentFrames,
   transfers,
 } from './support/transfer.js';
 
@@ -51,4 +56,135 @@ test('files of 0, 1, chunk−1, chunk, chunk+1 bytes and 50 MiB, sent together, 
     expect(saved.sha256, f.name).toBe(f.sha256);
   }
   expect([...a.problems, ...b.problems]).toEqual([]);
+});
+
+async function twoPeople(browser: Parameters<typeof openPerson>[0], roomId: string) {
+  const a = await openPerson(browser, roomId);
+  const b = await openPerson(browser, roomId);
+  await rename(a.page, 'Cem');
+  await rename(b.page, 'Deniz');
+  await openConversationWith(a.page, 'Deniz');
+  await openConversationWith(b.page, 'Cem');
+  return { a, b };
+}
+
+test('a folder of nested files arrives with its relative paths', async ({ browser, roomId }) => {
+  const dir = scratchDir();
+  const files = [
+    makeFile(dir, 'album/cover.png', 2_000),
+    makeFile(dir, 'album/2024/summer/beach.jpg', 70_000),
+    makeFile(dir, 'album/notes/readme.txt', 10),
+  ];
+  const { a, b } = await twoPeople(browser, roomId);
+  await chooseFiles(a.page, path.join(dir, 'album'), true);
+  const offer = transfers(b.page).first();
+  await expect(offer).toContainText('Cem wants to send you 3 files');
+  await acceptOffer(b.page);
+  await expect(offer).toContainText('Complete: every file verified');
+  for (const f of files) {
+    await expect(offer.getByText(f.name, { exact: true })).toBeVisible();
+    expect((await saveAndHash(b.page, offer, f.name)).sha256, f.name).toBe(f.sha256);
+  }
+  expect([...a.problems, ...b.problems]).toEqual([]);
+});
+
+test('declining tells the sender and stores nothing', async ({ browser, roomId }) => {
+  const file = makeFile(scratchDir(), 'secret.pdf', 300_000);
+  const { a, b } = await twoPeople(browser, roomId);
+  await chooseFiles(a.page, [file.path]);
+  await expect(transfers(a.page).first()).toContainText('Waiting for Deniz to accept');
+  const offer = transfers(b.page).first();
+  await offer.getByRole('button', { name: 'Decline' }).click();
+  await expect(offer).toContainText('You declined these files.');
+  await expect(transfers(a.page).first()).toContainText('Deniz declined these files.');
+  expect(await opfsFiles(b.page)).toEqual([]);
+});
+
+for (const side of ['sender', 'receiver'] as const) {
+  test(`cancel from the ${side} mid-way stops both sides and deletes the partial file`, async ({
+    browser,
+    roomId,
+  }) => {
+    const file = makeFile(scratchDir(), 'movie.mkv', 200 * MiB);
+    const { a, b } = await twoPeople(browser, roomId);
+    await chooseFiles(a.page, [file.path]);
+    await acceptOffer(b.page);
+    const receiving = transfers(b.page).first();
+    await expect
+      .poll(() => progressOf(receiving.getByRole('progressbar', { name: 'All files' })))
+      .toBeGreaterThan(0.05);
+    const canceller = side === 'sender' ? a.page : b.page;
+    await transfers(canceller).first().getByRole('button', { name: 'Cancel' }).click();
+    const [self, other] = side === 'sender' ? [a.page, b.page] : [b.page, a.page];
+    await expect(transfers(self).first()).toContainText('You cancelled this transfer.');
+    await expect(transfers(other).first()).toContainText(
+      `${side === 'sender' ? 'Cem' : 'Deniz'} cancelled this transfer.`,
+    );
+    await expect.poll(() => opfsFiles(b.page)).toEqual([]);
+    expect([...a.problems, ...b.problems]).toEqual([]);
+  });
+}
+
+test('an offer that does not fit the free quota is refused with a clear message on both sides', async ({
+  browser,
+  roomId,
+}) => {
+  const file = makeFile(scratchDir(), 'backup.tar', 40 * MiB);
+  const { a, b } = await twoPeople(browser, roomId);
+  // A nearly full disk, as the browser reports it. (DevTools' Storage.overrideQuotaForOrigin limits the
+  // writes in this Chromium but not what `navigator.storage.estimate()` answers, so the test makes the
+  // browser's estimate say 8 MiB are left; the app must refuse before writing anything.)
+  await b.page.addInitScript(() => {
+    const left = 8 * 1024 * 1024;
+    navigator.storage.estimate = async () => ({ quota: 10 * left, usage: 9 * left });
+  });
+  await b.page.reload();
+  await openConversationWith(b.page, 'Cem');
+  await chooseFiles(a.page, [file.path]);
+  await acceptOffer(b.page);
+  await expect(transfers(b.page).first().getByRole('alert')).toContainText(
+    'Not enough free space: these files need 41.9 MB',
+  );
+  await expect(transfers(a.page).first()).toContainText(
+    'Deniz does not have enough free space for these files.',
+  );
+  expect(await opfsFiles(b.page)).toEqual([]);
+});
+
+test('the receiver reloads at ~40 %: it resumes from its checkpoint (not from zero) and verifies', async ({
+  browser,
+  roomId,
+}) => {
+  test.setTimeout(90_000);
+  const file = makeFile(scratchDir(), 'disk.img', 120 * MiB);
+  const a = await openPerson(browser, roomId);
+  await recordFileFrames(a.page);
+  await a.page.reload(); // the recorder is installed on load
+  const b = await openPerson(browser, roomId);
+  await rename(a.page, 'Ece');
+  await rename(b.page, 'Fikret');
+  await openConversationWith(a.page, 'Fikret');
+  await openConversationWith(b.page, 'Ece');
+  await chooseFiles(a.page, [file.path]);
+  await acceptOffer(b.page);
+  const bar = transfers(b.page).first().getByRole('progressbar', { name: 'All files' });
+  await expect.poll(() => progressOf(bar), { intervals: [50] }).toBeGreaterThan(0.4);
+
+  await b.page.reload();
+  const sentBefore = await sentFrames(a.page);
+  await openConversationWith(b.page, 'Ece');
+  const card = transfers(b.page).first();
+  await expect(card).toContainText('Complete: every file verified', { timeout: 60_000 });
+  expect((await saveAndHash(b.page, card, file.name)).sha256).toBe(file.sha256);
+
+  const after = (await sentFrames(a.page)).slice(sentBefore.length);
+  const reachedBefore = Math.max(...sentBefore.map((f) => f.offset + f.bytes));
+  const resumedAt = Math.min(...after.map((f) => f.offset));
+  const resent = after.reduce((sum, f) => sum + f.bytes, 0) - (file.size - reachedBefore);
+  test.info().annotations.push({
+    type: 'resume',
+    description: `sent ${reachedBefore} bytes before the reload; resumed at ${resumedAt}; ${resent} bytes sent twice`,
+  });
+  expect(resumedAt).toBeGreaterThan(0.25 * file.size);
+  expect(resent).toBeLessThan(reachedBefore - 0.25 * file.size);
 });

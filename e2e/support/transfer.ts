@@ -68,3 +68,48 @@ export async function progressOf(bar: Locator): Promise<number> {
     return progress.max > 0 ? progress.value / progress.max : 0;
   });
 }
+
+/**
+ * Test instrumentation (added by the test, not the app): records the header of every frame the page
+ * sends on a DataChannel labelled `file` — its file index, offset and payload size — decoded from the
+ * documented frame layout (docs/protocol.md). Read back with `sentFrames`.
+ */
+export async function recordFileFrames(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const frames: { index: number; offset: number; bytes: number }[] = [];
+    (window as unknown as { __fileFrames: typeof frames }).__fileFrames = frames;
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+      if (this.label === 'file' && (data as unknown) instanceof ArrayBuffer) {
+        const view = new DataView(data as unknown as ArrayBuffer);
+        const offset = view.getUint32(4) * 2 ** 32 + view.getUint32(8);
+        frames.push({ index: view.getUint16(2), offset, bytes: view.byteLength - 28 });
+      }
+      return send.call(this, data);
+    };
+  });
+}
+
+export async function sentFrames(page: Page): Promise<{ index: number; offset: number; bytes: number }[]> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __fileFrames: { index: number; offset: number; bytes: number }[] })
+        .__fileFrames,
+  );
+}
+
+/** Names of the files in the app's OPFS folder, read directly by the test. */
+export async function opfsFiles(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await root.getDirectoryHandle('kopru-transfers');
+    } catch {
+      return [];
+    }
+    const names: string[] = [];
+    for await (const key of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(key);
+    return names.filter((n) => !n.startsWith('.'));
+  });
+}

@@ -116,11 +116,16 @@ export class BrowserTransferStorage implements TransferStorage {
     return this.impl?.kind ?? 'disk';
   }
 
-  open(key: string, at: { offset: number; hashState?: Uint8Array | undefined }, onError: (message: string) => void): FileSink {
+  open(
+    key: string,
+    at: { offset: number; hashState?: Uint8Array | undefined },
+    onError: (message: string) => void,
+  ): FileSink {
     if (this.impl) return this.impl.open(key, at, onError);
     const sink = this.ready.then((storage) => storage.open(key, at, onError));
     return {
-      write: (buffer, start, bytes, position) => void sink.then((s) => s.write(buffer, start, bytes, position)),
+      write: (buffer, start, bytes, position) =>
+        void sink.then((s) => s.write(buffer, start, bytes, position)),
       checkpoint: () => sink.then((s) => s.checkpoint()),
       finish: () => sink.then((s) => s.finish()),
       close: () => sink.then((s) => s.close()),

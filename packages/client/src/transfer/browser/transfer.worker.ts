@@ -48,8 +48,9 @@ function write(request: Extract<WorkerRequest, { op: 'write' }>): void {
     if (request.at !== file.position) throw new Error(`write at ${request.at}, file at ${file.position}`);
     const data = new Uint8Array(request.buffer, request.start, request.bytes);
     const written = file.handle.write(data, { at: request.at });
+    // Chromium reports a write past the quota as a short (or negative) count rather than throwing.
     if (written !== request.bytes)
-      throw new Error(`short write: ${written} of ${request.bytes} bytes (disk full?)`);
+      throw new Error('no space left: the storage quota for this site is used up');
     file.hasher.update(data);
     file.position += written;
   } catch (error) {
@@ -115,9 +116,7 @@ async function open(key: string, offset: number, hashState: Uint8Array | undefin
     files.delete(key);
     previous.handle.close();
   }
-  const handle = await (
-    await (await directory()).getFileHandle(key, { create: true })
-  ).createSyncAccessHandle();
+  const handle = await lockFile(key);
   try {
     const size = handle.getSize();
     if (offset > size) throw new Error(`cannot resume ${key} at ${offset}: ${size} bytes kept`);
@@ -131,6 +130,26 @@ async function open(key: string, offset: number, hashState: Uint8Array | undefin
   } catch (error) {
     handle.close();
     throw error;
+  }
+}
+
+/**
+ * After a reload the previous page's worker may still hold the file's lock for a moment while it shuts
+ * down (`NoModificationAllowedError`); waiting up to `LOCK_WAIT_MS` lets the new page take over.
+ */
+const LOCK_WAIT_MS = 5_000;
+const LOCK_RETRY_MS = 100;
+
+async function lockFile(key: string): Promise<FileSystemSyncAccessHandle> {
+  const file = await (await directory()).getFileHandle(key, { create: true });
+  for (let waited = 0; ; waited += LOCK_RETRY_MS) {
+    try {
+      return await file.createSyncAccessHandle();
+    } catch (error) {
+      if ((error as DOMException).name !== 'NoModificationAllowedError' || waited >= LOCK_WAIT_MS)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
   }
 }
 
