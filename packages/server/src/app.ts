@@ -56,6 +56,14 @@ export function createApp(
     // handshake, which socket.io clients retry with backoff (a namespace middleware refusal they would not).
     allowRequest: (_req, callback) => callback(readiness.ready ? null : 'not ready', readiness.ready),
   });
+  // engine.io refuses a WebSocket upgrade with 400 whatever the reason; answer 503 first, which a load
+  // balancer understands as "try another node" (nginx: proxy_next_upstream http_503).
+  httpServer.prependListener('upgrade', (req, socket) => {
+    if (readiness.ready || !req.url?.startsWith('/socket.io/')) return;
+    socket.end(
+      'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n',
+    );
+  });
   const counted: AppDeps = {
     ...deps,
     iceServers: (peerId) => {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../src/ops/metrics.js';
 import { closeAll, connectClient, expectError, newRoomId, startServer } from './support/harness.js';
@@ -46,6 +47,33 @@ describe('GET /metrics', () => {
   });
 });
 
+/** Status of a bare WebSocket upgrade request to socket.io (101 when it would be accepted). */
+function upgradeStatus(port: number): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: '/socket.io/?EIO=4&transport=websocket',
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('GET /readyz', () => {
   it('is 200 when ready; 503 with the reasons, and new connections refused, when not', async () => {
     const server = await startServer();
@@ -63,10 +91,12 @@ describe('GET /readyz', () => {
     expect(await notReady.json()).toEqual({ status: 'not-ready', reasons: ['shutting-down'] });
     expect(health.status).toBe(200); // alive, just not taking new clients
     await expect(connectClient(server.url)).rejects.toThrow();
+    expect(await upgradeStatus(server.port)).toBe(503); // a load balancer's cue to try another node
     expect(connected.socket.connected).toBe(true); // those already here stay
     app.readiness.unblock('shutting-down');
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect((await connectClient(server.url)).socket.connected).toBe(true);
+    expect(await upgradeStatus(server.port)).toBe(101);
   });
 });
 
