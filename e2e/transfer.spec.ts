@@ -1,10 +1,14 @@
 import path from 'node:path';
 import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants.js';
 import { openConversationWith, rename } from './support/chat.js';
+import { startCoturn } from './support/coturn-process.js';
+import { E2E_PORT } from './support/env.js';
 import { expect, openPerson, test } from './support/fixtures.js';
+import { startServer } from './support/server-process.js';
 import {
   acceptOffer,
   chooseFiles,
+  forceRelay,
   makeFile,
   opfsFiles,
   progressOf,
@@ -187,4 +191,62 @@ test('the receiver reloads at ~40 %: it resumes from its checkpoint (not from ze
   });
   expect(resumedAt).toBeGreaterThan(0.25 * file.size);
   expect(resent).toBeLessThan(reachedBefore - 0.25 * file.size);
+});
+
+test('the receiver goes offline at ~40 % and comes back: the transfer completes and verifies', async ({
+  browser,
+  roomId,
+}) => {
+  test.setTimeout(120_000);
+  // How the drop is made real: Playwright's setOffline cuts the page's HTTP and WebSocket (signaling) and
+  // fires `offline`, but not WebRTC. So both browsers are made to talk only through a TURN relay (coturn on
+  // loopback, credentials from the server's TURN_URLS/TURN_SECRET; the test forces `iceTransportPolicy:
+  // relay` in the pages, as the app's relay-only mode does), and the test freezes the relay (SIGSTOP): every
+  // packet between the two is lost, as when a laptop leaves the Wi-Fi. No hook in the app is involved.
+  const turn = await startCoturn({
+    port: E2E_PORT + 2,
+    minRelayPort: E2E_PORT + 3,
+    maxRelayPort: E2E_PORT + 9,
+  });
+  const server = await startServer({
+    port: E2E_PORT + 1,
+    env: { TURN_URLS: turn.url, TURN_SECRET: turn.secret },
+  });
+  try {
+    const file = makeFile(scratchDir(), 'archive.zip', 80 * MiB);
+    const a = await openPerson(browser, roomId, { baseURL: server.url });
+    const b = await openPerson(browser, roomId, { baseURL: server.url });
+    for (const person of [a, b]) {
+      await forceRelay(person.page);
+      await person.page.reload();
+    }
+    await rename(a.page, 'Gül');
+    await rename(b.page, 'Hakan');
+    await openConversationWith(a.page, 'Hakan');
+    await openConversationWith(b.page, 'Gül');
+    await chooseFiles(a.page, [file.path]);
+    await acceptOffer(b.page);
+    const card = transfers(b.page).first();
+    const bar = card.getByRole('progressbar', { name: 'All files' });
+    await expect.poll(() => progressOf(bar), { intervals: [50] }).toBeGreaterThan(0.4);
+
+    turn.pause();
+    await b.context.setOffline(true);
+    // The peer connection itself noticed (ICE consent failed): the conversation header shows the link to
+    // Gül recovering (the people status alone would only say that signaling is down).
+    await expect(b.page.locator('.conversation-header')).toContainText('Reconnecting…', {
+      timeout: 30_000,
+    });
+    const stalledAt = await progressOf(bar);
+    expect(stalledAt).toBeLessThan(1);
+
+    turn.resume();
+    await b.context.setOffline(false);
+    await expect(card).toContainText('Complete: every file verified', { timeout: 60_000 });
+    await expect(transfers(a.page).first()).toContainText('Complete: every file verified');
+    expect((await saveAndHash(b.page, card, file.name)).sha256).toBe(file.sha256);
+  } finally {
+    await server.stop();
+    await turn.stop();
+  }
 });

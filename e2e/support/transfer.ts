@@ -113,3 +113,23 @@ export async function opfsFiles(page: Page): Promise<string[]> {
     return names.filter((n) => !n.startsWith('.'));
   });
 }
+
+/** Test instrumentation: every RTCPeerConnection of the page gathers only relay (TURN) candidates. */
+export async function forceRelay(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const Native = RTCPeerConnection;
+    const relay = (config?: RTCConfiguration): RTCConfiguration => ({
+      ...config,
+      iceTransportPolicy: 'relay',
+    });
+    class RelayOnly extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(relay(config));
+      }
+      override setConfiguration(config?: RTCConfiguration): void {
+        super.setConfiguration(relay(config));
+      }
+    }
+    window.RTCPeerConnection = RelayOnly;
+  });
+}
