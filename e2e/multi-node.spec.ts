@@ -5,6 +5,17 @@ import { E2E_PORT } from './support/env.js';
 import { expect, openPerson, peopleList, test } from './support/fixtures.js';
 import { type NginxProcess, startNginx } from './support/nginx-process.js';
 import { type ServerProcess, startServer } from './support/server-process.js';
+import {
+  acceptOffer,
+  chooseFiles,
+  makeFile,
+  progressOf,
+  saveAndHash,
+  scratchDir,
+  transfers,
+} from './support/transfer.js';
+
+const MiB = 1024 * 1024;
 
 /** Ports of this test's own processes: E2E_PORT+1..+5, loopback only. */
 const PORTS = {
@@ -41,10 +52,11 @@ test.describe('two server nodes on Redis behind nginx', () => {
     nodes = [];
   });
 
-  test('chat across nodes; node 1 is killed: peer to peer goes on, A comes back through nginx on node 2 as the same peer', async ({
+  test('chat and a file across nodes; node 1 is killed mid-transfer: the transfer completes, A comes back through nginx on node 2 as the same peer', async ({
     browser,
     roomId,
   }) => {
+    test.setTimeout(120_000);
     redis = await startRedis(PORTS.redis);
     const env = {
       TLS: 'off',
@@ -53,19 +65,16 @@ test.describe('two server nodes on Redis behind nginx', () => {
       SESSION_SECRET: 'e2e-cluster-secret-that-is-at-least-32-characters',
       LOG_LEVEL: 'warn',
     };
-    nodes = await Promise.all([
-      startServer({ port: PORTS.node1, env: { ...env, NODE_ID: 'e2e-node-1' } }),
-      startServer({ port: PORTS.node2, env: { ...env, NODE_ID: 'e2e-node-2' } }),
-    ]);
+    // One at a time, each recorded as soon as it runs, so afterEach stops whatever did start.
+    nodes.push(await startServer({ port: PORTS.node1, env: { ...env, NODE_ID: 'e2e-node-1' } }));
+    nodes.push(await startServer({ port: PORTS.node2, env: { ...env, NODE_ID: 'e2e-node-2' } }));
     const [node1, node2] = nodes as [ServerProcess, ServerProcess];
     const node1Address = `127.0.0.1:${PORTS.node1}`;
     const node2Address = `127.0.0.1:${PORTS.node2}`;
     // Front A prefers node 1 and front B node 2, so the test knows where each browser is; each falls
     // back to the other node, as a round-robin upstream does when a node dies.
-    fronts = await Promise.all([
-      startNginx({ port: PORTS.frontA, upstreams: [node1Address, node2Address] }),
-      startNginx({ port: PORTS.frontB, upstreams: [node2Address, node1Address] }),
-    ]);
+    fronts.push(await startNginx({ port: PORTS.frontA, upstreams: [node1Address, node2Address] }));
+    fronts.push(await startNginx({ port: PORTS.frontB, upstreams: [node2Address, node1Address] }));
     const [frontA, frontB] = fronts as [NginxProcess, NginxProcess];
 
     const a = await openPerson(browser, roomId, { baseURL: frontA.url });
@@ -84,10 +93,21 @@ test.describe('two server nodes on Redis behind nginx', () => {
     await send(b.page, 'Selam from node 2');
     await expect(messageLog(a.page)).toContainText('Selam from node 2');
 
+    // A file from Ayla (node 1) to Bora (node 2); node 1 dies in the middle of it.
+    const file = makeFile(scratchDir(), 'across-nodes.bin', 100 * MiB);
+    await chooseFiles(a.page, [file.path]);
+    const card = transfers(b.page).first();
+    await acceptOffer(b.page);
+    const bar = card.getByRole('progressbar', { name: 'All files' });
+    await expect.poll(() => progressOf(bar), { intervals: [50] }).toBeGreaterThan(0.2);
     await node1.kill();
-    // The conversation is peer to peer: it does not need either server.
+    const progressAtKill = await progressOf(bar);
+    // The transfer and the conversation are peer to peer: they need neither server.
     await send(a.page, 'Still talking while my node is gone');
     await expect(messageLog(b.page)).toContainText('Still talking while my node is gone');
+    await expect(card).toContainText('Complete: every file verified', { timeout: 60_000 });
+    expect(progressAtKill).toBeLessThan(1);
+    expect((await saveAndHash(b.page, card, file.name)).sha256).toBe(file.sha256);
 
     await expect.poll(() => connectedClients(node2), { timeout: 15_000 }).toBe(2);
     await expect(a.page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
@@ -97,13 +117,15 @@ test.describe('two server nodes on Redis behind nginx', () => {
     await expect(messageLog(a.page)).toContainText('Welcome back');
     await send(a.page, 'Same Ayla, new node');
     await expect(messageLog(b.page)).toContainText('Same Ayla, new node');
-    expect(await messageLog(b.page).locator('.bubble-text').allInnerTexts()).toEqual([
-      'Merhaba from node 1',
-      'Selam from node 2',
-      'Still talking while my node is gone',
-      'Welcome back',
-      'Same Ayla, new node',
-    ]);
+    expect(await messageLog(b.page).locator('.bubble-text').allInnerTexts()).toEqual(
+      expect.arrayContaining([
+        'Merhaba from node 1',
+        'Selam from node 2',
+        'Still talking while my node is gone',
+        'Welcome back',
+        'Same Ayla, new node',
+      ]),
+    );
     expect(b.problems).toEqual([]);
   });
 });

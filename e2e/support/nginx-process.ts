@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -45,18 +46,22 @@ function selfSignedCertificate(dir: string): { cert: string; key: string } {
   return { cert, key };
 }
 
-async function waitForPort(url: string, child: ChildProcess, log: () => string): Promise<void> {
+/** Resolves once the port accepts TCP connections (nginx listens; TLS and upstreams are the test's business). */
+async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`nginx exited:\n${log()}`);
-    try {
-      await fetch(`${url}/healthz`);
-      return; // any answer (even 502 while nodes start) means nginx listens
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`nginx did not listen on ${url}:\n${log()}`);
+  throw new Error(`nginx did not listen on ${port}:\n${log()}`);
 }
 
 /**
@@ -120,29 +125,25 @@ http {
       return log;
     }
   };
-  const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  try {
-    await waitForPort(url, child, readLog);
-  } finally {
-    if (previous === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous;
-  }
   let stopped: Promise<void> | undefined;
-  return {
-    url,
-    stop() {
-      stopped ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-          child.kill('SIGQUIT');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        rmSync(dir, { recursive: true, force: true });
-      })();
-      return stopped;
-    },
+  const stop = () => {
+    stopped ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGQUIT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    })();
+    return stopped;
   };
+  try {
+    await waitForPort(opts.port, child, readLog);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
 }
