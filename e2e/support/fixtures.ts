@@ -17,6 +17,8 @@ export interface OpenOptions {
   permissions?: string[];
   /** Another server than the shared one. */
   baseURL?: string;
+  /** Called with the page before it loads the app (init scripts, watching its WebSocket from the start). */
+  onPage?: (page: Page) => void | Promise<void>;
 }
 
 export const newRoomId = (): string => randomBytes(12).toString('base64url');
@@ -40,6 +42,7 @@ export async function openPerson(browser: Browser, roomId: string, opts: OpenOpt
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
     });
   });
+  await opts.onPage?.(page);
   await page.goto(`/r/${roomId}`);
   await expect(page.getByRole('status').filter({ hasText: /Connected|Bağlısınız/ })).toBeVisible();
   return {

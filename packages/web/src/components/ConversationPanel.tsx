@@ -9,6 +9,7 @@ import type { PeerInfo } from '@kopru/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConversation, useTyping } from '../hooks/useSession.js';
+import { CallButtons } from './call/CallButtons.js';
 import { MessageText } from './MessageText.js';
 import { SendFilesButtons } from './transfer/SendFilesButton.js';
 import { TransferList } from './transfer/TransferList.js';
@@ -111,6 +112,7 @@ export function ConversationPanel(props: ConversationPanelProps) {
                 : t('chat.peerAway')}
           </p>
         </div>
+        <CallButtons session={session} conversationId={conversationId} names={names} />
         <SendFilesButtons disabled={!files.manager} onFiles={files.send} />
         <button type="button" onClick={() => void chat?.clearHistory()}>
           {t('chat.clearHistory')}

@@ -1,10 +1,13 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAttention } from '../hooks/useAttention.js';
+import { useCallManager, useFollowCall } from '../hooks/useCall.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { useAwayStatus, useRoomClient, useRoomView } from '../hooks/useRoom.js';
 import { useLinkStates, useSession, useUnread } from '../hooks/useSession.js';
 import { ConversationPanel } from './ConversationPanel.js';
+import { CallPanel } from './call/CallPanel.js';
+import { IncomingCallDialog } from './call/IncomingCallDialog.js';
 import { HelpDialog } from './HelpDialog.js';
 import { InviteDialog } from './InviteDialog.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
@@ -23,6 +26,8 @@ export function RoomPage({ roomId }: { roomId: string }) {
   const { session, chat } = useSession(client);
   const unread = useUnread(chat);
   const linkStates = useLinkStates(session);
+  const call = useCallManager(session);
+  useFollowCall(call, () => setSection('call'));
   useAttention(chat, unread.total);
   const narrow = useMediaQuery('(max-width: 760px)');
   const names = useMemo(() => new Map([...state.peers.values()].map((p) => [p.peerId, p.name])), [state]);
@@ -94,14 +99,11 @@ export function RoomPage({ roomId }: { roomId: string }) {
             visible={!narrow || section === 'conversation'}
           />
         }
-        call={
-          <section className="card placeholder" aria-label={t('call.label')}>
-            <p>{t('call.placeholder')}</p>
-          </section>
-        }
+        call={<CallPanel call={call} names={names} linkStates={linkStates} />}
       />
       <InviteDialog open={dialog === 'invite'} url={roomUrl} onClose={() => setDialog(undefined)} />
       <HelpDialog open={dialog === 'help'} onClose={() => setDialog(undefined)} />
+      <IncomingCallDialog call={call} names={names} />
     </div>
   );
 }

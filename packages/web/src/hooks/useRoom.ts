@@ -54,7 +54,10 @@ export function useAwayStatus(client: RoomClient, afterMs = AWAY_AFTER_MS): void
     const onVisibility = () => {
       window.clearTimeout(timer);
       if (document.visibilityState === 'hidden') {
-        timer = window.setTimeout(() => void client.setStatus('away').catch(() => {}), afterMs);
+        timer = window.setTimeout(() => {
+          // "In a call" says more than "away", and the call layer resets it when the call ends.
+          if (client.currentProfile().status !== 'in-call') void client.setStatus('away').catch(() => {});
+        }, afterMs);
       } else if (client.currentProfile().status === 'away') {
         void client.setStatus('available').catch(() => {});
       }

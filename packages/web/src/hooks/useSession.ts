@@ -18,6 +18,8 @@ export function useSession(client: RoomClient): { session: KopruSession; chat: C
       new KopruSession({
         room: client,
         chatStore: new IdbChatStore(),
+        // Calls need camera and microphone, which browsers only offer on secure (HTTPS) pages.
+        ...(navigator.mediaDevices ? { calls: { mediaDevices: navigator.mediaDevices } } : {}),
         transfers: {
           store: new IdbTransferStore(),
           storage: new BrowserTransferStorage(),

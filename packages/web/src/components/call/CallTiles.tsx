@@ -1,0 +1,171 @@
+import { type CallManager, type LocalMediaState, outgoingVideo, type Participant } from '@kopru/client';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SPEAKING_LEVEL, useLocalAudioLevel } from '../../call/audio-level.js';
+import { useRemoteTracks, useTrackStream } from '../../hooks/useCall.js';
+
+/** Plays a track in a <video> or <audio> element, and routes audio to the chosen speaker. */
+function useMediaElement<T extends HTMLMediaElement>(stream: MediaStream | null, sinkId?: string) {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    if (element.srcObject !== stream) element.srcObject = stream;
+    if (stream) void element.play().catch(() => {});
+  }, [stream]);
+  useEffect(() => {
+    const element = ref.current as (T & { setSinkId?: (id: string) => Promise<void> }) | null;
+    if (element?.setSinkId && sinkId !== undefined) void element.setSinkId(sinkId).catch(() => {});
+  }, [sinkId]);
+  return ref;
+}
+
+interface TileFrameProps {
+  name: string;
+  focused: boolean;
+  onFocus: () => void;
+  video: React.RefObject<HTMLVideoElement | null>;
+  showVideo: boolean;
+  mirrored: boolean;
+  microphoneOn: boolean;
+  speaking: boolean;
+  status?: string | undefined;
+  extra?: React.ReactNode;
+}
+
+function TileFrame(props: TileFrameProps) {
+  const { t } = useTranslation();
+  const { name, focused, showVideo } = props;
+  const canPip = focused && showVideo && document.pictureInPictureEnabled;
+  const pip = () => {
+    const video = props.video.current;
+    if (!video) return;
+    if (document.pictureInPictureElement === video) void document.exitPictureInPicture();
+    else void video.requestPictureInPicture().catch(() => {});
+  };
+  return (
+    <figure
+      aria-label={name}
+      className={`tile ${focused ? 'focused' : ''} ${props.speaking ? 'speaking' : ''}`}
+    >
+      <video
+        ref={props.video}
+        className={`${props.mirrored ? 'mirrored' : ''} ${showVideo ? '' : 'hidden'}`}
+        autoPlay
+        playsInline
+        muted
+      />
+      {!showVideo && (
+        <div className="avatar" aria-hidden="true">
+          {name.slice(0, 1).toUpperCase()}
+        </div>
+      )}
+      <figcaption>
+        <span className="tile-name">{name}</span>
+        {!props.microphoneOn && <span className="tile-flag">{t('call.microphoneIsOff')}</span>}
+        {props.speaking && <span className="tile-flag speaking-flag">{t('call.speaking')}</span>}
+        {props.status && <span className="tile-flag status-flag">{props.status}</span>}
+      </figcaption>
+      <div className="tile-actions">
+        <button type="button" aria-pressed={focused} onClick={props.onFocus}>
+          {t('call.focus', { name })}
+        </button>
+        {canPip && (
+          <button type="button" onClick={pip}>
+            {t('call.pip')}
+          </button>
+        )}
+        {props.extra}
+      </div>
+    </figure>
+  );
+}
+
+interface LocalTileProps {
+  local: LocalMediaState;
+  focused: boolean;
+  onFocus: () => void;
+}
+
+/** Our own preview: mirrored for the camera (as in a mirror), not for the shared screen. */
+export function LocalTile({ local, focused, onFocus }: LocalTileProps) {
+  const { t } = useTranslation();
+  const track = outgoingVideo(local);
+  const video = useMediaElement<HTMLVideoElement>(useTrackStream(track));
+  const microphoneOn = !local.microphoneMuted && local.microphone !== undefined;
+  const level = useLocalAudioLevel(local.microphone, microphoneOn);
+  return (
+    <TileFrame
+      name={t('call.you')}
+      focused={focused}
+      onFocus={onFocus}
+      video={video}
+      showVideo={track !== null}
+      mirrored={track !== null && local.screen === undefined}
+      microphoneOn={microphoneOn}
+      speaking={level > SPEAKING_LEVEL}
+      status={local.screen ? t('call.sharing') : undefined}
+    />
+  );
+}
+
+interface RemoteTileProps {
+  call: CallManager;
+  participant: Participant;
+  name: string;
+  level: number;
+  reconnecting: boolean;
+  focused: boolean;
+  onFocus: () => void;
+  speakerId: string;
+  onStats: () => void;
+}
+
+export function RemoteTile(props: RemoteTileProps) {
+  const { t } = useTranslation();
+  const { participant, name } = props;
+  const tracks = useRemoteTracks(props.call, participant.peerId);
+  const video = useMediaElement<HTMLVideoElement>(useTrackStream(tracks.video));
+  const audio = useMediaElement<HTMLAudioElement>(useTrackStream(tracks.audio), props.speakerId);
+  const showVideo = (participant.camera || participant.screen) && tracks.video !== undefined;
+  return (
+    <TileFrame
+      name={name}
+      focused={props.focused}
+      onFocus={props.onFocus}
+      video={video}
+      showVideo={showVideo}
+      mirrored={false}
+      microphoneOn={participant.microphone}
+      speaking={participant.microphone && props.level > SPEAKING_LEVEL}
+      status={
+        props.reconnecting ? t('call.reconnecting') : participant.screen ? t('call.sharing') : undefined
+      }
+      extra={
+        <>
+          {/* biome-ignore lint/a11y/useMediaCaption: live call audio has no captions to offer */}
+          <audio ref={audio} autoPlay />
+          <button type="button" onClick={props.onStats}>
+            {t('call.statsFor', { name })}
+          </button>
+        </>
+      }
+    />
+  );
+}
+
+/** Someone we invited whose phone is still ringing. */
+export function RingingTile({ name }: { name: string }) {
+  const { t } = useTranslation();
+  return (
+    <figure aria-label={name} className="tile ringing">
+      <div className="avatar" aria-hidden="true">
+        {name.slice(0, 1).toUpperCase()}
+      </div>
+      <figcaption>
+        <span className="tile-name">{name}</span>
+        <span className="tile-flag">{t('call.ringing')}</span>
+      </figcaption>
+    </figure>
+  );
+}
