@@ -9,6 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuMs, freePort, rssBytes, startKopruNode, startPeerServer, startRedis } from './processes.mjs';
@@ -29,7 +30,8 @@ const { values: opts } = parseArgs({
 if (opts.help) {
   process.stdout.write(`npm run bench:signaling -- [options]
   --clients N      simulated clients held at once (default 10000)
-  --rate R         relays per second, all clients together (default 2000)
+  --rate R[,R2…]   relays per second, all clients together (default 2000); a list runs one steady
+                   phase per rate on the same clients (e.g. 2000,4000,8000 to find the ceiling)
   --duration S     seconds of relaying at that rate (default 15)
   --join-rate J    joins per second while ramping up (default 1000)
   --room-size K    clients per room (default 8)
@@ -40,7 +42,8 @@ if (opts.help) {
   process.exit(0);
 }
 const CLIENTS = Number(opts.clients);
-const RATE = Number(opts.rate);
+/** One steady phase per rate, after one ramp-up (a list finds where latency gives: the ceiling). */
+const RATES = String(opts.rate).split(',').map(Number);
 const DURATION_MS = Number(opts.duration) * 1000;
 const JOIN_RATE = Number(opts['join-rate']);
 const ROOM_SIZE = Number(opts['room-size']);
@@ -111,7 +114,7 @@ async function all(
  * @param {{ sample: () => Promise<{ calls: Record<string, number>, cpuMs: number }> } | undefined} redis
  */
 async function measure(name, kind, servers, redis) {
-  log(`\n== ${name}: ${CLIENTS} clients, ${RATE} relays/s for ${DURATION_MS / 1000} s`);
+  log(`\n== ${name}: ${CLIENTS} clients, ${RATES.join(', ')} relays/s for ${DURATION_MS / 1000} s each`);
   const memBefore = servers.reduce((sum, s) => sum + rssBytes(s.pid), 0);
   const workers = Array.from({ length: WORKERS }, () =>
     fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
@@ -130,65 +133,72 @@ async function measure(name, kind, servers, redis) {
     const memAfter = servers.reduce((sum, s) => sum + rssBytes(s.pid), 0);
     log(`   joined ${joined}/${CLIENTS} in ${joinSeconds.toFixed(1)} s`);
 
-    const redisBefore = await redis?.sample();
-    const cpuBefore = servers.map((s) => cpuMs(s.pid));
-    const results =
-      /** @type {{ sent: number, sendMs: number, lost: number, latencies: number[], errors: Record<string, number>, held: number, cpuMs: number }[]} */ (
-        await all(
-          workers,
-          { type: 'run', rate: RATE / WORKERS, durationMs: DURATION_MS, drainMs: DRAIN_MS },
-          'result',
-        )
-      );
-    const serverCpuMs = servers.reduce((sum, s, i) => sum + cpuMs(s.pid) - (cpuBefore[i] ?? 0), 0);
-    const redisAfter = await redis?.sample();
+    const out = [];
+    for (const rate of RATES) {
+      const redisBefore = await redis?.sample();
+      const cpuBefore = servers.map((s) => cpuMs(s.pid));
+      const results =
+        /** @type {{ sent: number, sendMs: number, lost: number, latencies: number[], errors: Record<string, number>, held: number, cpuMs: number }[]} */ (
+          await all(
+            workers,
+            { type: 'run', rate: rate / WORKERS, durationMs: DURATION_MS, drainMs: DRAIN_MS },
+            'result',
+          )
+        );
+      const serverCpuMs = servers.reduce((sum, s, i) => sum + cpuMs(s.pid) - (cpuBefore[i] ?? 0), 0);
+      const redisAfter = await redis?.sample();
 
-    const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const sent = results.reduce((n, r) => n + r.sent, 0);
-    const seconds = Math.max(...results.map((r) => r.sendMs)) / 1000 + DRAIN_MS / 1000;
-    const errors = {};
-    for (const r of [...ready, ...results]) {
-      for (const [code, n] of Object.entries(r.errors)) errors[code] = Math.max(errors[code] ?? 0, n);
-    }
-    let redisCost;
-    if (redisBefore && redisAfter) {
-      const calls = Object.entries(redisAfter.calls).reduce(
-        (n, [c, v]) => n + v - (redisBefore.calls[c] ?? 0),
-        0,
-      );
-      redisCost = {
-        commandsPerRelay: calls / Math.max(1, latencies.length),
-        cpuMicrosPerRelay: ((redisAfter.cpuMs - redisBefore.cpuMs) * 1000) / Math.max(1, latencies.length),
-        byCommand: Object.fromEntries(
-          Object.entries(redisAfter.calls)
-            .map(([c, v]) => [c, (v - (redisBefore.calls[c] ?? 0)) / Math.max(1, latencies.length)])
-            .filter(([, v]) => Number(v) > 0.01),
-        ),
+      const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      const sent = results.reduce((n, r) => n + r.sent, 0);
+      const seconds = Math.max(...results.map((r) => r.sendMs)) / 1000 + DRAIN_MS / 1000;
+      const errors = {};
+      for (const r of [...ready, ...results]) {
+        for (const [code, n] of Object.entries(r.errors)) errors[code] = Math.max(errors[code] ?? 0, n);
+      }
+      let redisCost;
+      if (redisBefore && redisAfter) {
+        const calls = Object.entries(redisAfter.calls).reduce(
+          (n, [c, v]) => n + v - (redisBefore.calls[c] ?? 0),
+          0,
+        );
+        redisCost = {
+          commandsPerRelay: calls / Math.max(1, latencies.length),
+          cpuMicrosPerRelay: ((redisAfter.cpuMs - redisBefore.cpuMs) * 1000) / Math.max(1, latencies.length),
+          byCommand: Object.fromEntries(
+            Object.entries(redisAfter.calls)
+              .map(([c, v]) => [c, (v - (redisBefore.calls[c] ?? 0)) / Math.max(1, latencies.length)])
+              .filter(([, v]) => Number(v) > 0.01),
+          ),
+        };
+      }
+      const result = {
+        scenario: name,
+        clientsTarget: CLIENTS,
+        clientsHeld: results.reduce((n, r) => n + r.held, 0),
+        joinSeconds,
+        rateTarget: rate,
+        relaysSent: sent,
+        relaysDelivered: latencies.length,
+        relaysLost: results.reduce((n, r) => n + r.lost, 0),
+        relaysPerSecond: sent / (Math.max(...results.map((r) => r.sendMs)) / 1000),
+        p50ms: quantile(latencies, 0.5),
+        p99ms: quantile(latencies, 0.99),
+        maxMs: latencies.at(-1) ?? Number.NaN,
+        serverCpuCores: serverCpuMs / (seconds * 1000),
+        serverCpuMicrosPerRelay: (serverCpuMs * 1000) / Math.max(1, latencies.length),
+        serverMemoryPerClientKiB: (memAfter - memBefore) / 1024 / Math.max(1, joined),
+        serverRssMiB: memAfter / 1024 / 1024,
+        loadGeneratorCpuCores: results.reduce((n, r) => n + r.cpuMs, 0) / (seconds * 1000),
+        // The machine's 1-minute load average at the end: on 2 cores, anything above ~2 means other
+        // work competed with this measurement.
+        loadAverage: loadavg()[0],
+        errors,
+        redis: redisCost,
       };
+      log(`   ${JSON.stringify(result)}`);
+      out.push(result);
     }
-    const result = {
-      scenario: name,
-      clientsTarget: CLIENTS,
-      clientsHeld: results.reduce((n, r) => n + r.held, 0),
-      joinSeconds,
-      rateTarget: RATE,
-      relaysSent: sent,
-      relaysDelivered: latencies.length,
-      relaysLost: results.reduce((n, r) => n + r.lost, 0),
-      relaysPerSecond: sent / (Math.max(...results.map((r) => r.sendMs)) / 1000),
-      p50ms: quantile(latencies, 0.5),
-      p99ms: quantile(latencies, 0.99),
-      maxMs: latencies.at(-1) ?? Number.NaN,
-      serverCpuCores: serverCpuMs / (seconds * 1000),
-      serverCpuMicrosPerRelay: (serverCpuMs * 1000) / Math.max(1, latencies.length),
-      serverMemoryPerClientKiB: (memAfter - memBefore) / 1024 / Math.max(1, joined),
-      serverRssMiB: memAfter / 1024 / 1024,
-      loadGeneratorCpuCores: results.reduce((n, r) => n + r.cpuMs, 0) / (seconds * 1000),
-      errors,
-      redis: redisCost,
-    };
-    log(`   ${JSON.stringify(result)}`);
-    return result;
+    return out;
   } finally {
     await Promise.all(
       workers.map(
@@ -221,8 +231,7 @@ const scenarios = {
       await startKopruNode(await freePort(), { ...env, NODE_ID: 'bench-2' }),
     ];
     try {
-      const result = await measure('two nodes + Redis', 'kopru', nodes, redis);
-      return { ...result, redisCpuNote: 'Redis CPU not included in serverCpu' };
+      return await measure('two nodes + Redis', 'kopru', nodes, redis);
     } finally {
       await Promise.all(nodes.map((n) => n.stop()));
       await redis.stop();
@@ -242,16 +251,16 @@ const results = [];
 for (const name of String(opts.scenarios).split(',')) {
   const run = scenarios[/** @type {keyof typeof scenarios} */ (name.trim())];
   if (!run) throw new Error(`unknown scenario ${name}`);
-  results.push(await run());
+  results.push(...(await run()));
 }
 
 const f = (/** @type {number} */ n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 process.stdout.write(
-  `\n| Scenario | Clients held | Relays/s (target ${RATE}) | p50 ms | p99 ms | Lost | Server CPU (cores) | CPU µs/relay | Server KiB/client | Load-gen CPU (cores) |\n|---|---|---|---|---|---|---|---|---|---|\n`,
+  `\n| Scenario | Clients held | Target relays/s | Relays/s | p50 ms | p99 ms | Lost | Server CPU (cores) | CPU µs/relay | Server KiB/client | Load-gen CPU (cores) | Load avg |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n`,
 );
 for (const r of results) {
   process.stdout.write(
-    `| ${r.scenario} | ${r.clientsHeld} / ${r.clientsTarget} | ${f(r.relaysPerSecond, 0)} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${r.relaysLost} | ${f(r.serverCpuCores, 2)} | ${f(r.serverCpuMicrosPerRelay, 0)} | ${f(r.serverMemoryPerClientKiB)} | ${f(r.loadGeneratorCpuCores, 2)} |\n`,
+    `| ${r.scenario} | ${r.clientsHeld} / ${r.clientsTarget} | ${r.rateTarget} | ${f(r.relaysPerSecond, 0)} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${r.relaysLost} | ${f(r.serverCpuCores, 2)} | ${f(r.serverCpuMicrosPerRelay, 0)} | ${f(r.serverMemoryPerClientKiB)} | ${f(r.loadGeneratorCpuCores, 2)} | ${f(r.loadAverage)} |\n`,
   );
 }
 for (const r of results) {

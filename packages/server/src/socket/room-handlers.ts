@@ -156,7 +156,12 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
         const target = await deps.presence.get(roomId, to);
         if (!target) throw new AppError('PEER_NOT_FOUND', 'no such peer in this room');
         // `from` comes from the connection, never from the payload.
-        io.to(peerChannel(to)).emit('signal', { from: peerId, data });
+        const message = { from: peerId, data };
+        // The addressee's current connection is on this node: hand it over directly. Through the adapter
+        // every relay would cost a Redis round trip and be read by every other node (benchmarks.md).
+        const local = io.sockets.sockets.get(target.connectionId);
+        if (local) local.emit('signal', message);
+        else io.to(peerChannel(to)).emit('signal', message);
         log.debug({ roomId, from: peerId, to, kind: data.kind }, 'signal relayed');
         hooks.onRelayed?.();
         return null;
