@@ -15,6 +15,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 # Cross-browser check: Debian Firefox ESR driven by puppeteer-core over WebDriver BiDi.
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+# TURN relay tests: each starts its own coturn (turnserver) on loopback, never the system service.
+command -v turnserver >/dev/null || need+=(coturn)
 if [ ${#need[@]} -gt 0 ]; then
   step "Installing ${need[*]} (apt-get)"
   SUDO=""

@@ -15,7 +15,7 @@ export async function openRoomChat(page: Page): Promise<void> {
 
 export async function send(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
 }
 

@@ -25,13 +25,17 @@ export async function loadDtlsCertificate(now = Date.now()): Promise<RTCCertific
         database.createObjectStore(STORE);
       },
     });
-    const stored: unknown = await db.get(STORE, KEY);
-    if (stored instanceof RTCCertificate && stored.expires - now > RENEW_BEFORE_MS) return stored;
-    const algorithm = { name: 'ECDSA', namedCurve: 'P-256', expires: LIFETIME_MS };
-    const certificate = await RTCPeerConnection.generateCertificate(algorithm);
-    await db.put(STORE, certificate, KEY);
-    db.close();
-    return certificate;
+    try {
+      const stored: unknown = await db.get(STORE, KEY);
+      if (stored instanceof RTCCertificate && stored.expires - now > RENEW_BEFORE_MS) return stored;
+      const algorithm = { name: 'ECDSA', namedCurve: 'P-256', expires: LIFETIME_MS };
+      const certificate = await RTCPeerConnection.generateCertificate(algorithm);
+      await db.put(STORE, certificate, KEY);
+      return certificate;
+    } finally {
+      // Closed at once: nothing else needs it, and an open connection would block deleting the database.
+      db.close();
+    }
   } catch (error) {
     console.warn('no long-lived DTLS certificate; safety numbers will change on every connection', error);
     return undefined;

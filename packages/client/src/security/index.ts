@@ -5,6 +5,7 @@ export {
   type PeerSecurityInfo,
   PeerSecurityMonitor,
   type PeerSecuritySource,
+  type PeerSecuritySourceEvents,
   SECURITY_POLL_MS,
 } from './peer-security.js';
 export { hasRelayServer, RELAY_ONLY_KEY, RelayOnlySetting } from './relay-only.js';

@@ -21,10 +21,17 @@ export interface PeerSecurityInfo {
 
 export type PeerSecurityEvents = { [event: string]: unknown; info: PeerSecurityInfo };
 
-/** Where the monitor gets its inputs: the session's events and its current mesh. */
+export type PeerSecuritySourceEvents = {
+  ready: { mesh: PeerMesh };
+  'link-state': { peerId: string; state: PeerLinkState };
+};
+
+/** Where the monitor gets its inputs: the session's events (`KopruSession` is one). */
 export interface PeerSecuritySource {
-  on(event: 'ready', listener: (e: { mesh: PeerMesh }) => void): Unsubscribe;
-  on(event: 'link-state', listener: (e: { peerId: string; state: PeerLinkState }) => void): Unsubscribe;
+  on<K extends keyof PeerSecuritySourceEvents>(
+    event: K,
+    listener: (payload: PeerSecuritySourceEvents[K]) => void,
+  ): Unsubscribe;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PeerMesh } from '../../src/peer/peer-mesh.js';
-import type { PeerLinkState } from '../../src/peer/recovery-ladder.js';
 import {
   type PeerSecurityInfo,
   PeerSecurityMonitor,
+  type PeerSecuritySourceEvents,
   SECURITY_POLL_MS,
 } from '../../src/security/peer-security.js';
 import { TypedEmitter } from '../../src/util/typed-emitter.js';
@@ -61,18 +60,22 @@ describe('relay-only mode in the mesh', () => {
   });
 });
 
+/** Stands in for KopruSession: the events the monitor listens to. */
+class FakeSession extends TypedEmitter<PeerSecuritySourceEvents> {
+  fire<K extends keyof PeerSecuritySourceEvents>(event: K, payload: PeerSecuritySourceEvents[K]): void {
+    this.emit(event, payload);
+  }
+}
+
 /** Feeds a monitor from a mesh the way KopruSession does ('ready', then 'link-state' per change). */
 function monitorOf(net: FakeNetwork, id: string) {
-  const source = new TypedEmitter<{
-    ready: { mesh: PeerMesh };
-    'link-state': { peerId: string; state: PeerLinkState };
-  }>();
+  const source = new FakeSession();
   const monitor = new PeerSecurityMonitor(source);
   const infos: PeerSecurityInfo[] = [];
   monitor.on('info', (info) => infos.push(info));
   const mesh = net.add(id);
-  source.emit('ready', { mesh });
-  mesh.on('state', (event) => source.emit('link-state', event));
+  source.fire('ready', { mesh });
+  mesh.on('state', (event) => source.fire('link-state', event));
   return { monitor, infos, mesh };
 }
 

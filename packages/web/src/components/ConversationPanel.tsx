@@ -11,6 +11,8 @@ import { useTranslation } from 'react-i18next';
 import { useConversation, useTyping } from '../hooks/useSession.js';
 import { CallButtons } from './call/CallButtons.js';
 import { MessageText } from './MessageText.js';
+import { RouteSuffix } from './security/PeerSecurityBadge.js';
+import { SecurityDetails } from './security/SecurityDetails.js';
 import { SendFilesButtons } from './transfer/SendFilesButton.js';
 import { TransferList } from './transfer/TransferList.js';
 import { useConversationFiles } from './transfer/useConversationFiles.js';
@@ -110,7 +112,9 @@ export function ConversationPanel(props: ConversationPanelProps) {
               : peer
                 ? `${t(`status.${peer.status}`)} · ${t(`chat.link.${linkState ?? 'idle'}`)}`
                 : t('chat.peerAway')}
+            {!isRoom && peer && <RouteSuffix peerId={peer.peerId} />}
           </p>
+          {!isRoom && peer && <SecurityDetails peer={peer} />}
         </div>
         <CallButtons session={session} conversationId={conversationId} names={names} />
         <SendFilesButtons disabled={!files.manager} onFiles={files.send} />

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog.js';
 
-const SECTIONS = ['server', 'p2p', 'privacy', 'rooms'] as const;
+const SECTIONS = ['server', 'p2p', 'privacy', 'safety', 'rooms'] as const;
 
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();

@@ -1,18 +1,22 @@
+import type { RoomClient } from '@kopru/client';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog.js';
+import { RoomPasswordForm } from './security/RoomPasswordForm.js';
 
 interface InviteDialogProps {
   open: boolean;
   url: string;
   onClose: () => void;
+  /** For the room password section (the owner sets it; everyone sees whether there is one). */
+  client?: RoomClient;
 }
 
 /** Medium error correction keeps the code small enough to scan from a laptop screen at arm's length. */
 const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2, width: 240 } as const;
 
-export function InviteDialog({ open, url, onClose }: InviteDialogProps) {
+export function InviteDialog({ open, url, onClose, client }: InviteDialogProps) {
   const { t } = useTranslation();
   const [qr, setQr] = useState<string>();
   const [copied, setCopied] = useState(false);
@@ -56,6 +60,7 @@ export function InviteDialog({ open, url, onClose }: InviteDialogProps) {
         )}
       </div>
       {qr && <img className="qr" src={qr} alt={t('invite.qrAlt')} width={240} height={240} />}
+      {client && <RoomPasswordForm client={client} />}
     </Dialog>
   );
 }

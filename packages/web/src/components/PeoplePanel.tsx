@@ -2,6 +2,7 @@ import { filterPeers, ROOM_CONVERSATION_ID, type RoomState, sortedPeers } from '
 import type { PeerInfo } from '@kopru/protocol';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PeerSecurityBadge } from './security/PeerSecurityBadge.js';
 
 interface PeoplePanelProps {
   state: RoomState;
@@ -34,7 +35,9 @@ function PersonRow({
         <span className={`status-dot status-${peer.status}`} aria-hidden="true" />
         <span className="person-text">
           <span className="person-name">{peer.name}</span>
-          <span className="person-status">{t(`status.${peer.status}`)}</span>
+          <span className="person-status">
+            {t(`status.${peer.status}`)} <PeerSecurityBadge peerId={peer.peerId} />
+          </span>
         </span>
         {badge > 0 && <span className="badge">+{badge}</span>}
       </button>

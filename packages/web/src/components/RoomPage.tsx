@@ -5,6 +5,7 @@ import { useCallManager, useFollowCall } from '../hooks/useCall.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { useAwayStatus, useRoomClient, useRoomView } from '../hooks/useRoom.js';
 import { useLinkStates, useSession, useUnread } from '../hooks/useSession.js';
+import { SecurityContext, usePrivacyOptions, useSecurityState } from '../security/SecurityContext.js';
 import { ConversationPanel } from './ConversationPanel.js';
 import { CallPanel } from './call/CallPanel.js';
 import { IncomingCallDialog } from './call/IncomingCallDialog.js';
@@ -14,6 +15,7 @@ import { LanguageSwitch } from './LanguageSwitch.js';
 import { PeoplePanel } from './PeoplePanel.js';
 import { RoomLayout, type Section } from './RoomLayout.js';
 import { SelfCard } from './SelfCard.js';
+import { PASSWORD_CODES, PasswordPrompt } from './security/PasswordPrompt.js';
 
 export function RoomPage({ roomId }: { roomId: string }) {
   const { t } = useTranslation();
@@ -23,7 +25,18 @@ export function RoomPage({ roomId }: { roomId: string }) {
   const [dialog, setDialog] = useState<'invite' | 'help'>();
   const [selected, setSelected] = useState<string>();
   const [section, setSection] = useState<Section>('people');
-  const { session, chat } = useSession(client);
+  const privacy = usePrivacyOptions(client);
+  const { session, chat } = useSession(client, privacy.sessionOptions);
+  const security = useSecurityState(client, session, privacy.relayOnly);
+  // Once asked for the password, a refused attempt (wrong, or too many) keeps the prompt up.
+  const [askedForPassword, setAskedForPassword] = useState(false);
+  const passwordError =
+    status === 'refused' &&
+    error &&
+    (PASSWORD_CODES.includes(error.code) || (askedForPassword && error.code === 'RATE_LIMITED'))
+      ? error
+      : undefined;
+  if (passwordError && !askedForPassword) setAskedForPassword(true);
   const unread = useUnread(chat);
   const linkStates = useLinkStates(session);
   const call = useCallManager(session);
@@ -38,7 +51,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
   const roomUrl = `${window.location.origin}/r/${roomId}`;
   const name = state.self?.name ?? client.name;
 
-  return (
+  const page = (
     <div className="app">
       <header className="topbar">
         <div className="brand">
@@ -62,11 +75,15 @@ export function RoomPage({ roomId }: { roomId: string }) {
           <LanguageSwitch />
         </nav>
       </header>
-      {(status === 'refused' && error) || ended ? (
+      {passwordError && <PasswordPrompt client={client} error={passwordError} />}
+      {(status === 'refused' && error && !passwordError) || ended ? (
         <div className="banner" role="alert">
           {ended
             ? t('errors.replaced')
-            : t(`errors.${error?.code === 'ROOM_FULL' ? 'ROOM_FULL' : 'generic'}`, error)}
+            : t(`errors.${error && BANNER_CODES.includes(error.code) ? error.code : 'generic'}`, {
+                ...error,
+                seconds: Math.ceil((error?.retryAfterMs ?? 0) / 1000),
+              })}
           {ended?.reason === 'replaced' && (
             <button type="button" onClick={() => window.location.reload()}>
               {t('errors.useHere')}
@@ -101,9 +118,24 @@ export function RoomPage({ roomId }: { roomId: string }) {
         }
         call={<CallPanel call={call} names={names} linkStates={linkStates} />}
       />
-      <InviteDialog open={dialog === 'invite'} url={roomUrl} onClose={() => setDialog(undefined)} />
+      <InviteDialog
+        open={dialog === 'invite'}
+        url={roomUrl}
+        onClose={() => setDialog(undefined)}
+        client={client}
+      />
       <HelpDialog open={dialog === 'help'} onClose={() => setDialog(undefined)} />
       <IncomingCallDialog call={call} names={names} />
     </div>
   );
+  // The security context (routes, safety numbers, relay-only) for every panel of the page.
+  return <SecurityContext.Provider value={security}>{page}</SecurityContext.Provider>;
 }
+
+/** Refusals with a message of their own; anything else shows the server's message. */
+const BANNER_CODES: readonly string[] = [
+  'ROOM_FULL',
+  'RATE_LIMITED',
+  'ORIGIN_NOT_ALLOWED',
+  'TOO_MANY_CONNECTIONS',
+];

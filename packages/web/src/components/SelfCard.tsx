@@ -2,6 +2,7 @@ import type { ConnectionStatus, RoomClient } from '@kopru/client';
 import { displayNameSchema } from '@kopru/protocol';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RelayOnlySwitch } from './security/RelayOnlySwitch.js';
 
 interface SelfCardProps {
   client: RoomClient;
@@ -58,6 +59,7 @@ export function SelfCard({ client, name, status }: SelfCardProps) {
           </>
         )}
       </p>
+      <RelayOnlySwitch />
     </section>
   );
 }

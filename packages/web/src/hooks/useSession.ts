@@ -7,15 +7,21 @@ import {
   KopruSession,
   type PeerLinkState,
   type RoomClient,
+  type SessionOptions,
   WorkerSourceHasher,
 } from '@kopru/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 
 /** The peer-to-peer side of the page: mesh and chat, rebuilt when the server gives us a new peer id. */
-export function useSession(client: RoomClient): { session: KopruSession; chat: ChatManager | undefined } {
+export function useSession(
+  client: RoomClient,
+  /** Security options (long-lived certificate, relay-only policy): see `usePrivacyOptions`. */
+  extra: Pick<SessionOptions, 'mesh' | 'iceTransportPolicy'> = {},
+): { session: KopruSession; chat: ChatManager | undefined } {
   const [session] = useState(
     () =>
       new KopruSession({
+        ...extra,
         room: client,
         chatStore: new IdbChatStore(),
         // Calls need camera and microphone, which browsers only offer on secure (HTTPS) pages.

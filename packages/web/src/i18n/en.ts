@@ -19,6 +19,9 @@ export const en = {
     replaced: 'This room was opened in another tab, so this tab has stepped aside.',
     useHere: 'Use here',
     nameInvalid: 'Names are 1 to 32 characters.',
+    RATE_LIMITED: 'Too many attempts. Try again in {{seconds}} s.',
+    ORIGIN_NOT_ALLOWED: 'This page may not connect to this Köprü server.',
+    TOO_MANY_CONNECTIONS: 'Too many tabs are connected from your network. Close some and reload.',
   },
   self: {
     nameLabel: 'Your name',
@@ -68,10 +71,13 @@ export const en = {
       'Chat messages, files and voice and video travel directly between the browsers over WebRTC, encrypted end to end by DTLS and SRTP. When two networks cannot reach each other directly, the encrypted traffic goes through a relay (TURN) that cannot read it either.',
     privacyTitle: 'Your IP address',
     privacyBody:
-      'A direct connection lets the other person’s browser learn your IP address. A relay-only privacy mode will hide it by sending everything through the relay.',
+      'A direct connection lets the other person’s browser learn your IP address, even behind a VPN. Relay-only mode (in your card) sends everything through the relay instead, so nobody you talk to learns it; the relay sees your address but cannot read anything. For each person, Köprü shows whether your connection is direct or relayed.',
+    safetyTitle: 'Safety numbers',
+    safetyBody:
+      'Every browser has its own encryption key. For each person, Köprü shows a safety number made from both of your keys under “Security details” in the conversation. Compare it with them in person or on a call: if it is the same on both screens, nobody — not even the Köprü server — is reading along. Then mark them as verified; if their key changes later, you get a warning.',
     roomsTitle: 'Rooms',
     roomsBody:
-      'A room is its link: anyone with it can join, so share it only with people you trust. “New room” starts an empty one with a fresh, unguessable link.',
+      'A room is its link: anyone with it can join, so share it only with people you trust. Whoever creates a room can also protect it with a password (under Invite); share the password another way than the link. “New room” starts an empty one with a fresh, unguessable link.',
   },
   chat: {
     roomChat: 'Room chat',
@@ -284,6 +290,44 @@ export const en = {
     notFound: 'Some files did not match the ones offered: {{count}} still missing.',
     offerNotification: '{{name}} wants to send you files',
     sendFailed: 'The files could not be offered: {{message}}',
+  },
+  security: {
+    relayOnly: 'Relay-only mode (hide my IP address)',
+    relayOnlyHint: 'Everything goes through the relay server, so nobody you talk to learns your IP address.',
+    noRelay: 'This server has no relay (TURN) configured, so relay-only connections cannot succeed.',
+    route: {
+      direct: 'direct',
+      relayed: 'relayed',
+    },
+    details: 'Security details',
+    connection: 'Connection',
+    notConnected: 'not connected yet',
+    safetyNumber: 'Safety number',
+    noSafetyNumber: 'Appears once the connection is set up',
+    compare:
+      'Compare this number with {{name}} in person or on a call. If both of you see the same number, nobody is listening in between.',
+    markVerified: 'Mark as verified',
+    verified: 'Verified',
+    unverify: 'Remove verification',
+    changed:
+      'Warning: the security key of {{name}} has changed since you verified it. Someone may be intercepting this conversation. Compare safety numbers again before you trust it.',
+    verifiedBadge: 'verified',
+    changedBadge: 'key changed',
+  },
+  password: {
+    promptTitle: 'This room is protected by a password',
+    label: 'Room password',
+    join: 'Join',
+    wrong: 'Wrong password. Try again.',
+    section: 'Room password',
+    ownerHint:
+      'You created this room, so you can protect it with a password. Share the password another way than the link. People already here stay.',
+    protected: 'This room has a password.',
+    open: 'Anyone with the link can join.',
+    set: 'Set password',
+    remove: 'Remove password',
+    saved: 'Password set.',
+    removed: 'Password removed.',
   },
 } as const;
 

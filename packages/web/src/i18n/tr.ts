@@ -20,6 +20,9 @@ export const tr: Resources = {
     replaced: 'Bu oda başka bir sekmede açıldı; bu sekme kenara çekildi.',
     useHere: 'Burada kullan',
     nameInvalid: 'İsimler 1 ile 32 karakter arasında olmalı.',
+    RATE_LIMITED: 'Çok fazla deneme. {{seconds}} sn sonra yeniden deneyin.',
+    ORIGIN_NOT_ALLOWED: 'Bu sayfa bu Köprü sunucusuna bağlanamaz.',
+    TOO_MANY_CONNECTIONS: 'Ağınızdan çok fazla sekme bağlı. Bazılarını kapatıp sayfayı yenileyin.',
   },
   self: {
     nameLabel: 'Adınız',
@@ -69,10 +72,13 @@ export const tr: Resources = {
       'Sohbet mesajları, dosyalar, sesli ve görüntülü görüşmeler WebRTC ile doğrudan tarayıcılar arasında, DTLS ve SRTP ile uçtan uca şifrelenmiş olarak gider. İki ağ birbirine doğrudan ulaşamadığında şifreli trafik, onu okuyamayan bir aktarıcı (TURN) sunucusundan geçer.',
     privacyTitle: 'IP adresiniz',
     privacyBody:
-      'Doğrudan bağlantı, karşı tarafın tarayıcısının IP adresinizi öğrenmesine izin verir. Yalnızca aktarıcı kullanan gizlilik modu her şeyi aktarıcı üzerinden göndererek adresinizi gizleyecek.',
+      'Doğrudan bağlantı, karşı tarafın tarayıcısının IP adresinizi öğrenmesine izin verir; VPN arkasında bile. Yalnızca aktarıcı modu (kartınızda) her şeyi aktarıcı üzerinden gönderir; böylece konuştuğunuz kimse adresinizi öğrenmez. Aktarıcı adresinizi görür ama hiçbir şeyi okuyamaz. Köprü her kişi için bağlantınızın doğrudan mı, aktarıcı üzerinden mi olduğunu gösterir.',
+    safetyTitle: 'Güvenlik numaraları',
+    safetyBody:
+      'Her tarayıcının kendi şifreleme anahtarı vardır. Köprü her kişi için ikinizin anahtarlarından oluşan bir güvenlik numarasını, konuşmadaki “Güvenlik ayrıntıları” altında gösterir. Bu numarayı kişiyle yüz yüze ya da bir aramada karşılaştırın: iki ekranda da aynıysa kimse, Köprü sunucusu bile, konuşmanızı okuyamıyor demektir. Sonra kişiyi doğrulandı olarak işaretleyin; anahtarı daha sonra değişirse uyarı alırsınız.',
     roomsTitle: 'Odalar',
     roomsBody:
-      'Oda, bağlantısının kendisidir: bağlantıya sahip olan herkes katılabilir, bu yüzden yalnızca güvendiğiniz kişilerle paylaşın. “Yeni oda” yeni ve tahmin edilemez bir bağlantıyla boş bir oda açar.',
+      'Oda, bağlantısının kendisidir: bağlantıya sahip olan herkes katılabilir, bu yüzden yalnızca güvendiğiniz kişilerle paylaşın. Odayı oluşturan kişi onu bir parolayla da koruyabilir (Davet et altında); parolayı bağlantıdan başka bir yoldan paylaşın. “Yeni oda” yeni ve tahmin edilemez bir bağlantıyla boş bir oda açar.',
   },
   chat: {
     roomChat: 'Oda sohbeti',
@@ -285,5 +291,43 @@ export const tr: Resources = {
     notFound: 'Bazı dosyalar önerilenlerle eşleşmedi: {{count}} dosya hâlâ eksik.',
     offerNotification: '{{name}} size dosya göndermek istiyor',
     sendFailed: 'Dosyalar önerilemedi: {{message}}',
+  },
+  security: {
+    relayOnly: 'Yalnızca aktarıcı modu (IP adresimi gizle)',
+    relayOnlyHint: 'Her şey aktarıcı sunucu üzerinden geçer; konuştuğunuz kimse IP adresinizi öğrenmez.',
+    noRelay: 'Bu sunucuda aktarıcı (TURN) yapılandırılmamış; yalnızca aktarıcı bağlantıları kurulamaz.',
+    route: {
+      direct: 'doğrudan',
+      relayed: 'aktarıcı üzerinden',
+    },
+    details: 'Güvenlik ayrıntıları',
+    connection: 'Bağlantı',
+    notConnected: 'henüz bağlanmadı',
+    safetyNumber: 'Güvenlik numarası',
+    noSafetyNumber: 'Bağlantı kurulunca görünür',
+    compare:
+      'Bu numarayı {{name}} ile yüz yüze ya da bir aramada karşılaştırın. İkiniz de aynı numarayı görüyorsanız arada dinleyen kimse yoktur.',
+    markVerified: 'Doğrulandı olarak işaretle',
+    verified: 'Doğrulandı',
+    unverify: 'Doğrulamayı kaldır',
+    changed:
+      'Uyarı: {{name}} adlı kişinin güvenlik anahtarı, siz doğruladıktan sonra değişti. Bu konuşmaya biri araya giriyor olabilir. Güvenmeden önce güvenlik numaralarını yeniden karşılaştırın.',
+    verifiedBadge: 'doğrulandı',
+    changedBadge: 'anahtar değişti',
+  },
+  password: {
+    promptTitle: 'Bu oda parolayla korunuyor',
+    label: 'Oda parolası',
+    join: 'Katıl',
+    wrong: 'Parola yanlış. Yeniden deneyin.',
+    section: 'Oda parolası',
+    ownerHint:
+      'Bu odayı siz oluşturdunuz; onu bir parolayla koruyabilirsiniz. Parolayı bağlantıdan başka bir yoldan paylaşın. Şu an odada olanlar kalır.',
+    protected: 'Bu odanın bir parolası var.',
+    open: 'Bağlantıya sahip herkes katılabilir.',
+    set: 'Parolayı ayarla',
+    remove: 'Parolayı kaldır',
+    saved: 'Parola ayarlandı.',
+    removed: 'Parola kaldırıldı.',
   },
 };

@@ -1,0 +1,116 @@
+import { io } from 'socket.io-client';
+import { messageLog, openConversationWith, rename, send } from './support/chat.js';
+import { E2E_PORT } from './support/env.js';
+import { expect, openPerson, peopleList, test } from './support/fixtures.js';
+import { gatherRelay, recordingPeerConnections, turnPassword, waitForPair } from './support/security.js';
+import { type ServerProcess, startServer } from './support/server-process.js';
+import { startTurnServer, type TurnServer } from './support/turn-server.js';
+
+/** coturn on loopback, on ports derived from this run's E2E port so parallel runs do not collide. */
+const TURN_PORT = Number(process.env.KOPRU_E2E_TURN_PORT ?? E2E_PORT + 35);
+const RELAY_PORTS = { min: E2E_PORT + 30_000, max: E2E_PORT + 30_099 };
+const RELAY_ONLY = 'Relay-only mode (hide my IP address)';
+
+let turn: TurnServer;
+let server: ServerProcess;
+
+test.beforeAll(async () => {
+  turn = await startTurnServer({
+    port: TURN_PORT,
+    minRelayPort: RELAY_PORTS.min,
+    maxRelayPort: RELAY_PORTS.max,
+  });
+  server = await startServer({
+    port: E2E_PORT + 7,
+    env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_TTL: '600' },
+  });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  await turn?.stop();
+});
+
+test('relay-only peers connect through coturn: relay pairs on both sides, chat works, "relayed" is shown', async ({
+  browser,
+  roomId,
+}) => {
+  const options = { baseURL: server.url, onPage: recordingPeerConnections };
+  const a = await openPerson(browser, roomId, options);
+  const b = await openPerson(browser, roomId, options);
+  await rename(a.page, 'Arda');
+  await rename(b.page, 'Berk');
+  await openConversationWith(a.page, 'Berk');
+  await openConversationWith(b.page, 'Arda');
+  await send(a.page, 'önce doğrudan');
+  await expect(messageLog(b.page)).toContainText('önce doğrudan');
+  await expect(a.page.getByRole('heading', { name: 'Berk' }).locator('..')).toContainText('direct');
+  await waitForPair(a.page, (p) => p.local === 'host');
+
+  // Both switch relay-only on (the live connection is rebuilt under the new policy).
+  for (const p of [a, b]) await p.page.getByRole('checkbox', { name: RELAY_ONLY }).check();
+
+  const onA = await waitForPair(
+    a.page,
+    (p) => p.policy === 'relay' && p.local === 'relay' && p.remote === 'relay',
+  );
+  const onB = await waitForPair(
+    b.page,
+    (p) => p.policy === 'relay' && p.local === 'relay' && p.remote === 'relay',
+  );
+  // Neither told the other a host or server-reflexive address: only relay candidates were offered.
+  for (const pair of [onA, onB]) expect(new Set(pair.offeredTypes)).toEqual(new Set(['relay']));
+  await send(a.page, 'şimdi aktarıcıdan');
+  await expect(messageLog(b.page)).toContainText('şimdi aktarıcıdan');
+  await send(b.page, 'aldım');
+  await expect(messageLog(a.page)).toContainText('aldım');
+
+  await expect(a.page.getByRole('heading', { name: 'Berk' }).locator('..')).toContainText('relayed');
+  await expect(peopleList(b.page).getByRole('button', { name: /^Arda/ })).toContainText('relayed');
+
+  // The choice is remembered, and a fresh connection after a reload is relay-only from its first candidate.
+  await a.page.reload();
+  await expect(a.page.getByRole('checkbox', { name: RELAY_ONLY })).toBeChecked();
+  await openConversationWith(a.page, 'Berk');
+  await send(a.page, 'yeniden');
+  await expect(messageLog(b.page)).toContainText('yeniden');
+  const fresh = await waitForPair(a.page, (p) => p.local === 'relay');
+  expect(new Set(fresh.offeredTypes)).toEqual(new Set(['relay']));
+  expect([...a.problems, ...b.problems]).toEqual([]);
+});
+
+test('coturn refuses a credential made with the wrong secret, or expired; the server-issued one allocates', async ({
+  browser,
+  roomId,
+}) => {
+  // The ICE servers, as the server hands them: only in the reply to a join.
+  const socket = io(server.url, { transports: ['websocket'], rejectUnauthorized: false, forceNew: true });
+  const reply = (await socket.timeout(5_000).emitWithAck('room:join', { roomId, name: 'Probe' })) as {
+    ok: boolean;
+    data: { iceServers: RTCIceServer[]; iceServersTtl?: number };
+  };
+  socket.disconnect();
+  expect(reply.ok).toBe(true);
+  expect(reply.data.iceServersTtl).toBe(600);
+  const issued = reply.data.iceServers.find((s) => s.username);
+  if (!issued?.username) throw new Error('no TURN credential in the join reply');
+
+  const a = await openPerson(browser, roomId, { baseURL: server.url });
+  const good = await gatherRelay(a.page, [issued]);
+  expect(good.relay).toBeGreaterThan(0);
+  expect(good.other).toBe(0);
+
+  const username = issued.username;
+  const wrongSecret = await gatherRelay(a.page, [
+    { ...issued, credential: turnPassword('not-the-secret', username) },
+  ]);
+  expect(wrongSecret).toMatchObject({ relay: 0, other: 0 });
+  expect(wrongSecret.errors).toContain(401);
+
+  const past = `${Math.floor(Date.now() / 1000) - 60}:${username.split(':')[1]}`;
+  const expired = await gatherRelay(a.page, [
+    { ...issued, username: past, credential: turnPassword(turn.secret, past) },
+  ]);
+  expect(expired).toMatchObject({ relay: 0, other: 0 });
+  expect(expired.errors).toContain(401);
+});
