@@ -152,8 +152,8 @@ async function measure(name, kind, servers, redis) {
       const sent = results.reduce((n, r) => n + r.sent, 0);
       const seconds = Math.max(...results.map((r) => r.sendMs)) / 1000 + DRAIN_MS / 1000;
       const errors = {};
-      for (const r of [...ready, ...results]) {
-        for (const [code, n] of Object.entries(r.errors)) errors[code] = Math.max(errors[code] ?? 0, n);
+      for (const r of out.length === 0 ? [...ready, ...results] : results) {
+        for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
       }
       let redisCost;
       if (redisBefore && redisAfter) {

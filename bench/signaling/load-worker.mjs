@@ -21,8 +21,8 @@ const rooms = new Map();
 const sentAt = new Map();
 /** @type {number[]} */
 let latencies = [];
-/** @type {Record<string, number>} */
-const errors = {};
+/** @type {Record<string, number>} errors since the last report (each report starts afresh) */
+let errors = {};
 let disconnects = 0;
 let nextSeq = 1;
 
@@ -143,6 +143,7 @@ async function setup(/** @type {{ kind: 'kopru' | 'peerjs', specs: ClientSpec[],
   }
   await Promise.all(pending);
   send({ type: 'ready', joined: clients.length, ms: performance.now() - start, errors });
+  errors = {};
 }
 
 /** Relays at `rate` per second for `durationMs` (open loop: sends do not wait for answers). */
@@ -189,6 +190,7 @@ async function run(/** @type {{ rate: number, durationMs: number, drainMs: numbe
     held: clients.length - disconnects,
     cpuMs: (cpu.user + cpu.system) / 1000,
   });
+  errors = {};
 }
 
 process.on('message', (/** @type {any} */ msg) => {
