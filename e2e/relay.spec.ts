@@ -1,8 +1,15 @@
+import path from 'node:path';
 import { io } from 'socket.io-client';
 import { messageLog, openConversationWith, rename, send } from './support/chat.js';
 import { E2E_PORT } from './support/env.js';
 import { expect, openPerson, peopleList, test } from './support/fixtures.js';
-import { gatherRelay, recordingPeerConnections, turnPassword, waitForPair } from './support/security.js';
+import {
+  connectedPair,
+  gatherRelay,
+  recordingPeerConnections,
+  turnPassword,
+  waitForPair,
+} from './support/security.js';
 import { type ServerProcess, startServer } from './support/server-process.js';
 import { startTurnServer, type TurnServer } from './support/turn-server.js';
 
@@ -113,4 +120,43 @@ test('coturn refuses a credential made with the wrong secret, or expired; the se
   ]);
   expect(expired).toMatchObject({ relay: 0, other: 0 });
   expect(expired.errors).toContain(401);
+});
+
+test('the deployment recipe (deploy/coturn/turnserver.conf) takes our credentials and refuses to relay into private networks', async ({
+  browser,
+  roomId,
+}) => {
+  const recipe = await startTurnServer({
+    port: TURN_PORT + 1,
+    minRelayPort: RELAY_PORTS.min + 50,
+    maxRelayPort: RELAY_PORTS.max,
+    configFile: path.resolve(import.meta.dirname, '../deploy/coturn/turnserver.conf'),
+  });
+  const recipeServer = await startServer({
+    port: E2E_PORT + 8,
+    env: { TURN_URLS: recipe.urls.join(','), TURN_SECRET: recipe.secret },
+  });
+  try {
+    const options = { baseURL: recipeServer.url, onPage: recordingPeerConnections };
+    const a = await openPerson(browser, roomId, options);
+    const b = await openPerson(browser, roomId, options);
+    await rename(a.page, 'Aras');
+    await rename(b.page, 'Beril');
+    for (const p of [a, b]) await p.page.getByRole('checkbox', { name: RELAY_ONLY }).check();
+    await openConversationWith(a.page, 'Beril');
+    await openConversationWith(b.page, 'Aras');
+    await send(a.page, 'iç ağa giden yol kapalı');
+
+    // Both allocate (the recipe accepts the server's credentials), but their relay addresses are on
+    // 127.0.0.0/8, which the recipe denies as peers: coturn refuses the permissions, nothing is relayed.
+    await expect
+      .poll(() => /incoming packet CREATE_PERMISSION processed, error 403/.test(recipe.log()))
+      .toBe(true);
+    expect(recipe.log()).toMatch(/incoming packet ALLOCATE processed, success/);
+    await expect(messageLog(b.page)).not.toContainText('iç ağa giden yol kapalı');
+    expect(await connectedPair(a.page)).toBeUndefined();
+  } finally {
+    await recipeServer.stop();
+    await recipe.stop();
+  }
 });

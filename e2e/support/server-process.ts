@@ -50,6 +50,9 @@ export async function startServer(opts: {
         PORT: String(opts.port),
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
+        // Every test browser connects from 127.0.0.1 and the suite's contexts stay open until the run ends:
+        // one address stands in for many people here, so its per-address cap is lifted.
+        MAX_CONNECTIONS_PER_IP: '1000',
         // Node's fetch in waitForHealthy must accept the self-signed certificate.
         NODE_TLS_REJECT_UNAUTHORIZED: '0',
         ...opts.env,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -61,35 +61,19 @@ export async function startTurnServer(opts: {
   minRelayPort: number;
   maxRelayPort: number;
   secret?: string;
+  /**
+   * Run this configuration file (the deployment's own) instead of the measured command line: only the
+   * addresses, ports, secret, TLS files and log and state paths are replaced, for loopback.
+   */
+  configFile?: string;
 }): Promise<TurnServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kopru-turn-'));
   const secret = opts.secret ?? randomBytes(24).toString('base64url');
   let output = '';
-  const child = spawn(
-    'turnserver',
-    [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
-      `--listening-port=${opts.port}`,
-      `--min-port=${opts.minRelayPort}`,
-      `--max-port=${opts.maxRelayPort}`,
-      '--use-auth-secret',
-      `--static-auth-secret=${secret}`,
-      '--realm=kopru.test',
-      '--no-cli',
-      '--no-tls',
-      '--no-dtls',
-      // Test only: the peers are on loopback. Production denies private ranges (README).
-      '--allow-loopback-peers',
-      '--fingerprint',
-      '--log-file=stdout',
-      '--simple-log',
-      `--pidfile=${path.join(dir, 'turnserver.pid')}`,
-      `--userdb=${path.join(dir, 'turndb')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = opts.configFile
+    ? ['-c', loopbackCopy(opts.configFile, dir, { ...opts, secret })]
+    : measuredCommandLine({ ...opts, secret }, dir);
+  const child = spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
   });
@@ -123,4 +107,63 @@ export async function startTurnServer(opts: {
     log: () => output,
     stop,
   };
+}
+
+type Ports = { port: number; minRelayPort: number; maxRelayPort: number; secret: string };
+
+/** Settings a configuration file's copy gets for loopback; every other line is kept as it is. */
+const REPLACED =
+  /^\s*(listening-ip|relay-ip|external-ip|listening-port|tls-listening-port|min-port|max-port|static-auth-secret|cert|pkey|log-file|pidfile|userdb)\b/;
+
+function loopbackCopy(file: string, dir: string, opts: Ports): string {
+  const kept = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => !REPLACED.test(line));
+  const copy = path.join(dir, 'turnserver.conf');
+  writeFileSync(
+    copy,
+    [
+      ...kept,
+      'listening-ip=127.0.0.1',
+      'relay-ip=127.0.0.1',
+      `listening-port=${opts.port}`,
+      `min-port=${opts.minRelayPort}`,
+      `max-port=${opts.maxRelayPort}`,
+      `static-auth-secret=${opts.secret}`,
+      'no-tls',
+      'no-dtls',
+      'log-file=stdout',
+      // One line per request and its outcome (the test reads them).
+      'verbose',
+      `pidfile=${path.join(dir, 'turnserver.pid')}`,
+      `userdb=${path.join(dir, 'turndb')}`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return copy;
+}
+
+function measuredCommandLine(opts: Ports, dir: string): string[] {
+  return [
+    '-n',
+    '--listening-ip=127.0.0.1',
+    '--relay-ip=127.0.0.1',
+    `--listening-port=${opts.port}`,
+    `--min-port=${opts.minRelayPort}`,
+    `--max-port=${opts.maxRelayPort}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${opts.secret}`,
+    '--realm=kopru.test',
+    '--no-cli',
+    '--no-tls',
+    '--no-dtls',
+    // Test only: the peers are on loopback. Production denies private ranges (README).
+    '--allow-loopback-peers',
+    '--fingerprint',
+    '--log-file=stdout',
+    '--simple-log',
+    `--pidfile=${path.join(dir, 'turnserver.pid')}`,
+    `--userdb=${path.join(dir, 'turndb')}`,
+  ];
 }
