@@ -9,6 +9,7 @@ import {
   shownSafetyNumber,
 } from './support/security.js';
 import { startServer } from './support/server-process.js';
+import { chooseFiles, makeFile, scratchDir, transfers } from './support/transfer.js';
 
 /** The phrase that unlocks the server's test-only SDP tampering (packages/server/src/security/test-only-sdp-tamper.ts). */
 const TAMPER = 'yes-i-am-testing-a-lying-server';
@@ -104,7 +105,10 @@ test('a server that rewrites the DTLS fingerprints in relayed SDP cannot pass un
   }
 });
 
-test('names and messages that look like HTML are shown as text, never run', async ({ browser, roomId }) => {
+test('names, messages and file names that look like HTML are shown as text, never run', async ({
+  browser,
+  roomId,
+}) => {
   const a = await openPerson(browser, roomId);
   const b = await openPerson(browser, roomId);
   const dialogs: string[] = [];
@@ -126,6 +130,10 @@ test('names and messages that look like HTML are shown as text, never run', asyn
   await openConversationWith(a.page, 'Bob');
   for (const text of messages)
     await expect(messageLog(a.page).getByText(text, { exact: true })).toBeVisible();
+  const file = makeFile(scratchDir(), '<img src=x onerror=alert(5)>.txt', 16);
+  await chooseFiles(a.page, [file.path]);
+  await expect(transfers(b.page).first()).toContainText(file.name);
+  await expect(transfers(a.page).first()).toContainText(file.name);
 
   for (const p of [a, b]) {
     await expect(p.page.locator('img[src="x"], script:not([src]), b, a[href^="javascript:"]')).toHaveCount(0);
