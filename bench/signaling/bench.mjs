@@ -19,7 +19,7 @@ const { values: opts } = parseArgs({
     clients: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '2000' },
     duration: { type: 'string', default: '15' },
-    'join-rate': { type: 'string', default: '1000' },
+    'join-rate': { type: 'string', default: '500' },
     'room-size': { type: 'string', default: '8' },
     workers: { type: 'string', default: '2' },
     scenarios: { type: 'string', default: 'one-node,two-nodes,peerjs' },
@@ -33,7 +33,7 @@ if (opts.help) {
   --rate R[,R2…]   relays per second, all clients together (default 2000); a list runs one steady
                    phase per rate on the same clients (e.g. 2000,4000,8000 to find the ceiling)
   --duration S     seconds of relaying at that rate (default 15)
-  --join-rate J    joins per second while ramping up (default 1000)
+  --join-rate J    joins per second while ramping up (default 500)
   --room-size K    clients per room (default 8)
   --workers W      load-generator processes (default 2)
   --scenarios L    comma list of one-node, two-nodes, peerjs (default all three)
