@@ -1,0 +1,106 @@
+// @ts-check
+/** The two browsers of the transfer benchmark: separate Chromium processes, driven through the real UI. */
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright';
+
+/** MEASURED.md: the flags headless Chromium needs on this machine (same as e2e/support/env.ts). */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+
+/**
+ * One person in its own Chromium process.
+ * @param {string} url room URL
+ * @param {string} name display name
+ */
+export async function launchPerson(url, name) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(msg.text());
+  });
+  await page.goto(url);
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  const box = page.getByRole('textbox', { name: 'Your name' });
+  await box.fill(name);
+  await box.press('Enter');
+  await page.getByText(`Others see you as ${name}`).waitFor();
+  return { browser, context, page, problems };
+}
+
+/** @param {import('playwright').Page} page @param {string} other */
+export async function openConversation(page, other) {
+  await page
+    .getByRole('list', { name: 'People in this room' })
+    .getByRole('button', { name: new RegExp(`^${other}\\b`) })
+    .click();
+  await page.getByRole('heading', { name: other, exact: true }).waitFor();
+}
+
+/** Pids of the browser's renderer processes (CDP SystemInfo), for their resident memory. */
+export async function rendererPids(/** @type {import('playwright').Browser} */ browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = /** @type {{ processInfo: { type: string, id: number }[] }} */ (
+    await cdp.send('SystemInfo.getProcessInfo')
+  );
+  await cdp.detach();
+  return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+}
+
+/** Resident memory of a process in bytes (0 once it is gone). */
+export function rss(/** @type {number} */ pid) {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Samples the summed RSS of `pids` every 50 ms until stopped; returns the peak.
+ * @param {number[]} pids
+ */
+export function sampleMemory(pids) {
+  let peak = 0;
+  const sample = () => {
+    peak = Math.max(
+      peak,
+      pids.reduce((sum, pid) => sum + rss(pid), 0),
+    );
+  };
+  sample();
+  const timer = setInterval(sample, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
+
+/** Forces a garbage collection in the page (so the idle baseline is not inflated by the previous run). */
+export async function collectGarbage(/** @type {import('playwright').Page} */ page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.detach();
+}
+
+/** hash-wasm's SHA-256 as a page script (evaluated through DevTools, as the page's CSP forbids injected tags). */
+export const HASH_WASM_SOURCE = readFileSync(
+  new URL('../../node_modules/hash-wasm/dist/sha256.umd.min.js', import.meta.url),
+  'utf8',
+);
