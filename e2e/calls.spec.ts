@@ -4,8 +4,10 @@ import {
   expectGrowing,
   expectStopped,
   inbound,
+  incoming,
   liveLocalTracks,
   openCaller,
+  placeCall,
   tile,
   totals,
 } from './support/call.js';
@@ -41,5 +43,78 @@ test.describe('calls between two people', () => {
     await expectStopped(async () => (await totals(a.page)).videoFrames);
     expect((await inbound(b.page)).every((c) => c.state === 'connected')).toBe(true);
     expect([...a.problems, ...b.problems]).toEqual([]);
+  });
+
+  test("B declines: the call ends for both and the caller's microphone is released", async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    await placeCall(a.page, 'Bora', 'Voice call');
+    await expect(incoming(b.page)).toContainText('Voice call');
+    await expect(tile(a.page, 'Bora')).toContainText('Ringing…');
+
+    await incoming(b.page).getByRole('button', { name: 'Decline' }).click();
+
+    await expect(incoming(b.page)).toBeHidden();
+    await expect(callPanel(a.page).getByRole('status')).toContainText('Bora declined the call.');
+    await expect(callPanel(b.page).getByRole('status')).toContainText('You declined the call from Ayla.');
+    await expect.poll(() => liveLocalTracks(a.page)).toEqual([]);
+    expect(await liveLocalTracks(b.page)).toEqual([]);
+  });
+
+  test("the caller cancels while it rings: the callee's dialog closes and shows a missed call", async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    await placeCall(a.page, 'Bora', 'Video call');
+    await expect(incoming(b.page)).toContainText('Ayla is calling');
+
+    await callPanel(a.page).getByRole('button', { name: 'Hang up' }).click();
+
+    await expect(incoming(b.page)).toBeHidden();
+    await expect(callPanel(b.page).getByRole('status')).toContainText('Missed call from Ayla.');
+    await expect(callPanel(a.page).getByRole('status')).toContainText('Call cancelled.');
+    await expect.poll(() => liveLocalTracks(a.page)).toEqual([]);
+  });
+
+  test('nobody answers: after the ring timeout both ends stop, the caller with "No answer"', async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    // The ring timeout is the real 30 s constant; the caller's page clock jumps over it instead of waiting.
+    await a.page.clock.install();
+    await placeCall(a.page, 'Bora', 'Video call');
+    await expect(incoming(b.page)).toContainText('Ayla is calling');
+
+    await a.page.clock.fastForward('00:31');
+
+    await expect(callPanel(a.page).getByRole('status')).toContainText('No answer from Bora.');
+    await expect(incoming(b.page)).toBeHidden();
+    await expect(callPanel(b.page).getByRole('status')).toContainText('Missed call from Ayla.');
+    await expect.poll(() => liveLocalTracks(a.page)).toEqual([]);
+  });
+
+  test("busy: B is in a call with C, so A's call to B ends as busy, and B's call goes on", async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    const c = await openCaller(browser, roomId, 'Cem');
+    await connectCall(b.page, 'Bora', c.page, 'Cem', 'Voice call');
+
+    await placeCall(a.page, 'Bora', 'Video call');
+
+    await expect(callPanel(a.page).getByRole('status')).toContainText('Bora is in another call.');
+    await expect(incoming(b.page)).toBeHidden();
+    await expect(tile(b.page, 'Cem')).toBeVisible();
+    await expectGrowing(async () => (await totals(c.page)).audioPackets, 20);
+    await expect.poll(() => liveLocalTracks(a.page)).toEqual([]);
   });
 });

@@ -46,7 +46,8 @@ export async function openCaller(
       page.on('websocket', (ws) =>
         ws.on('framesent', ({ payload }) => {
           // socket.io event frames: 42…["signal",{"to":…,"data":{"kind":"description",…"type":"offer"…}}]
-          if (typeof payload === 'string' && /"kind":"description".*"type":"offer"/.test(payload)) offers += 1;
+          if (typeof payload === 'string' && /"kind":"description".*"type":"offer"/.test(payload))
+            offers += 1;
         }),
       );
     },
@@ -176,7 +177,9 @@ export async function liveLocalTracks(page: Page): Promise<string[]> {
       const stream = (el as HTMLMediaElement).srcObject;
       if (stream instanceof MediaStream) for (const t of stream.getTracks()) tracks.add(t);
     }
-    return [...tracks].filter((t) => t.readyState === 'live' && !isRemote(t)).map((t) => `${t.kind}:${t.label}`);
+    return [...tracks]
+      .filter((t) => t.readyState === 'live' && !isRemote(t))
+      .map((t) => `${t.kind}:${t.label}`);
 
     function isRemote(track: MediaStreamTrack): boolean {
       return pcs.some((pc) => pc.getReceivers().some((r) => r.track === track));
@@ -185,22 +188,29 @@ export async function liveLocalTracks(page: Page): Promise<string[]> {
 }
 
 /**
- * Drops every UDP packet to or from these local ports at the kernel (iptables on the loopback path the
- * browsers use), for a real network interruption of one browser's WebRTC sockets; other tests' traffic and
- * the TCP signaling connection are untouched. Needs root and iptables (scripts/test.sh installs it).
+ * Drops every packet to or from these local ports at the kernel (iptables and ip6tables, UDP and TCP, on
+ * the loopback path the browsers use): a real network interruption of one browser's ICE sockets. Chromium
+ * gathers IPv4 and IPv6 candidates and ICE-TCP ones, so all of them go, or ICE would just switch paths.
+ * Other tests' traffic and the signaling WebSocket (another port) are untouched. Needs root and iptables
+ * (scripts/test.sh installs it).
  */
-export function blockUdpPorts(ports: number[]): () => void {
-  const rule = ['INPUT', '-p', 'udp', '-m', 'multiport', '--ports', ports.join(','), '-j', 'DROP'];
-  execFileSync('iptables', ['-I', ...rule]);
+export function blockPorts(ports: number[]): () => void {
+  const rules = ['iptables', 'ip6tables'].flatMap((tool) =>
+    ['udp', 'tcp'].map((protocol) => ({
+      tool,
+      rule: ['INPUT', '-p', protocol, '-m', 'multiport', '--ports', ports.join(','), '-j', 'DROP'],
+    })),
+  );
+  for (const { tool, rule } of rules) execFileSync(tool, ['-I', ...rule]);
   let removed = false;
   return () => {
     if (removed) return;
     removed = true;
-    execFileSync('iptables', ['-D', ...rule]);
+    for (const { tool, rule } of rules) execFileSync(tool, ['-D', ...rule]);
   };
 }
 
-/** The local UDP ports of the page's live connections' ICE candidates (what `blockUdpPorts` needs). */
+/** The local ports of every ICE candidate of the page's live connections (what `blockPorts` needs). */
 export async function localCandidatePorts(page: Page): Promise<number[]> {
   return page.evaluate(async () => {
     const pcs = (window as unknown as { __callPcs: RTCPeerConnection[] }).__callPcs;
@@ -208,7 +218,7 @@ export async function localCandidatePorts(page: Page): Promise<number[]> {
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s) => {
-        if (s.type === 'local-candidate' && s.protocol === 'udp' && typeof s.port === 'number') ports.add(s.port);
+        if (s.type === 'local-candidate' && typeof s.port === 'number' && s.port > 0) ports.add(s.port);
       });
     }
     return [...ports];

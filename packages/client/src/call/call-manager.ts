@@ -76,6 +76,10 @@ export class CallManager extends TypedEmitter<CallEvents> {
       participants: () => (isInCall(this.current) ? [...this.current.participants.keys()] : []),
       onStats: (peerId, history) => this.emit('stats', { peerId, history }),
       onLevels: (levels) => this.emit('levels', levels),
+      onFeedbackResumed: (peerId) => {
+        this.logger.info('video feedback resumed after an outage: sending a key frame', { peerId });
+        this.links.refreshVideo(peerId);
+      },
     });
     this.local.on('change', (state) => {
       this.syncSenders();

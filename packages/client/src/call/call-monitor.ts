@@ -1,5 +1,6 @@
 import type { TimerId, Timers } from '../peer/seams.js';
 import { type CallStatsHistory, EMPTY_STATS, reduceStats } from './call-stats.js';
+import { FeedbackWatch, videoFeedbackAt } from './feedback-watch.js';
 import type { MediaLinks } from './media-links.js';
 import { LEVEL_INTERVAL_MS, STATS_HISTORY_LENGTH, STATS_INTERVAL_MS } from './types.js';
 
@@ -11,6 +12,8 @@ export interface CallMonitorOptions {
   participants: () => readonly string[];
   onStats(peerId: string, history: CallStatsHistory): void;
   onLevels(levels: ReadonlyMap<string, number>): void;
+  /** The peer's reports on our video came back after an outage (see `FeedbackWatch`). */
+  onFeedbackResumed(peerId: string): void;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface CallMonitorOptions {
  */
 export class CallMonitor {
   private readonly histories = new Map<string, CallStatsHistory>();
+  private readonly feedback = new FeedbackWatch();
   private statsTimer: TimerId | undefined;
   private levelTimer: TimerId | undefined;
   private running = false;
@@ -44,12 +48,14 @@ export class CallMonitor {
     this.statsTimer = undefined;
     this.levelTimer = undefined;
     this.histories.clear();
+    this.feedback.clear();
   }
 
   /** A peer's connection was rebuilt: its counters restart, so its rates must too. */
   reset(peerId: string): void {
     const history = this.histories.get(peerId);
     if (history) this.histories.set(peerId, { ...history, totals: undefined });
+    this.feedback.forget(peerId);
   }
 
   private scheduleStats(): void {
@@ -79,6 +85,7 @@ export class CallMonitor {
         const history = reduceStats(before, { at: this.opts.now(), reports }, STATS_HISTORY_LENGTH);
         this.histories.set(peerId, history);
         this.opts.onStats(peerId, history);
+        if (this.feedback.observe(peerId, videoFeedbackAt(reports))) this.opts.onFeedbackResumed(peerId);
       }),
     );
     for (const peerId of this.histories.keys()) {

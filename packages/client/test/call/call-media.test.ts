@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { MediaProblem } from '../../src/index.js';
+import { type MediaProblem, STATS_INTERVAL_MS } from '../../src/index.js';
 import { type FakeTrack, settle } from './fakes.js';
 import { connect, type Side, side } from './harness.js';
 
@@ -157,5 +157,29 @@ describe('CallManager: media on pre-created transceivers', () => {
     alice.transport.rebuild('bob');
     expect(alice.manager.remoteTracks('bob')).toEqual({ audio: undefined, video: undefined });
     expect(remote).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks its encoder for a key frame when the reports on our video return after an outage', async () => {
+    vi.useFakeTimers();
+    try {
+      const { alice } = await videoCall();
+      const sender = alice.transport.sender('bob', 'video');
+      if (!sender) throw new Error('no video sender');
+      const reportAt = (timestamp: number) => {
+        sender.stats = new Map([['RI', { type: 'remote-inbound-rtp', kind: 'video', timestamp }]]);
+      };
+      const activeToggles = () => sender.parameterLog.filter((e) => e[0]?.active !== undefined);
+      reportAt(1_000);
+      await vi.advanceTimersByTimeAsync(STATS_INTERVAL_MS);
+      reportAt(2_000); // reports every second: all is well
+      await vi.advanceTimersByTimeAsync(STATS_INTERVAL_MS * 3); // then none: an outage
+      expect(activeToggles()).toEqual([]);
+
+      reportAt(5_500); // the first report after 3.5 s
+      await vi.advanceTimersByTimeAsync(STATS_INTERVAL_MS);
+      expect(activeToggles().map((e) => e[0]?.active)).toEqual([false, true]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -98,6 +98,10 @@ export class FakeSender {
   track: MediaStreamTrack | null = null;
   readonly replaced: (MediaStreamTrack | null)[] = [];
   encodings: RTCRtpEncodingParameters[] = [{}];
+  /** Every `setParameters`, in order. */
+  readonly parameterLog: RTCRtpEncodingParameters[][] = [];
+  /** What `getStats()` answers (e.g. the peer's receiver reports). */
+  stats = new Map<string, unknown>();
   replaceTrack(track: MediaStreamTrack | null): Promise<void> {
     this.track = track;
     this.replaced.push(track);
@@ -108,10 +112,11 @@ export class FakeSender {
   }
   setParameters(params: RTCRtpSendParameters): Promise<void> {
     this.encodings = params.encodings;
+    this.parameterLog.push(params.encodings.map((e) => ({ ...e })));
     return Promise.resolve();
   }
   getStats(): Promise<Map<string, unknown>> {
-    return Promise.resolve(new Map());
+    return Promise.resolve(this.stats);
   }
 }
 

@@ -1,0 +1,124 @@
+import type { Page } from '@playwright/test';
+import {
+  callPanel,
+  connectCall,
+  expectGrowing,
+  expectStopped,
+  inbound,
+  liveLocalTracks,
+  openCaller,
+  THREE_CAMERA_ARGS,
+  tile,
+  totals,
+} from './support/call.js';
+import { expect, test } from './support/fixtures.js';
+
+// Three fake cameras (see THREE_CAMERA_ARGS: tests use devices 0 and 2, whose frames look different).
+test.use({ launchOptions: { executablePath: '/usr/bin/chromium', args: THREE_CAMERA_ARGS } });
+
+/**
+ * Red in the top-right corner of what `viewer` shows for `name`: fake camera 0 draws a green square
+ * there, fake camera 2 a yellow one (high red). Read from the decoded frame in the <video> element.
+ */
+async function cornerRed(viewer: Page, name: string): Promise<number> {
+  return tile(viewer, name)
+    .locator('video')
+    .evaluate((video: HTMLVideoElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 48;
+      const g = canvas.getContext('2d', { willReadFrequently: true });
+      if (!g || video.videoWidth === 0) return -1;
+      g.drawImage(video, 0, 0, 64, 48);
+      const d = g.getImageData(62, 0, 2, 2).data;
+      return ((d[0] ?? 0) + (d[4] ?? 0) + (d[8] ?? 0) + (d[12] ?? 0)) / 4;
+    });
+}
+
+/** Width / height of the video the page receives (the decoder's view, from getStats). */
+async function receivedAspect(page: Page): Promise<number> {
+  const [first] = (await inbound(page)).filter((c) => c.videoHeight > 0);
+  return first ? first.videoWidth / first.videoHeight : 0;
+}
+
+test.describe('media controls in a call', () => {
+  test('mute and camera off stop what B receives, and turning them back on resumes it, with no renegotiation', async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    const audio = async () => (await totals(b.page)).audioPackets;
+    const video = async () => (await totals(b.page)).videoFrames;
+    await expectGrowing(audio, 20);
+    await expectGrowing(video, 20);
+    const offers = a.offers() + b.offers();
+    const controls = callPanel(a.page);
+
+    await controls.getByRole('button', { name: 'Mute microphone' }).click();
+    await expect(tile(b.page, 'Ayla')).toContainText('Microphone off');
+    await expectStopped(audio);
+    await expectGrowing(video, 10); // the camera is unaffected
+
+    await controls.getByRole('button', { name: 'Unmute microphone' }).click();
+    await expect(tile(b.page, 'Ayla')).not.toContainText('Microphone off');
+    await expectGrowing(audio, 20);
+
+    await controls.getByRole('button', { name: 'Turn camera off' }).click();
+    await expect(tile(b.page, 'Ayla').locator('video')).toBeHidden();
+    await expectStopped(video);
+    // The camera itself is stopped (its light goes off), not just hidden.
+    await expect.poll(() => liveLocalTracks(a.page)).not.toContainEqual(expect.stringMatching(/^video:/));
+
+    await controls.getByRole('button', { name: 'Turn camera on' }).click();
+    await expect(tile(b.page, 'Ayla').locator('video')).toBeVisible();
+    await expectGrowing(video, 20);
+    expect(a.offers() + b.offers()).toBe(offers);
+
+    // The caller hangs up this time: both ends close and no local track stays live.
+    await controls.getByRole('button', { name: 'Hang up' }).click();
+    await expect(callPanel(b.page).getByRole('status')).toContainText('Ayla ended the call.');
+    await expect.poll(() => liveLocalTracks(a.page)).toEqual([]);
+    await expect.poll(() => liveLocalTracks(b.page)).toEqual([]);
+    expect([...a.problems, ...b.problems]).toEqual([]);
+  });
+
+  test('choosing a camera, "Switch camera" and sharing the screen change what B receives without a new offer; stopping the share restores the camera', async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    await expect.poll(() => cornerRed(b.page, 'Ayla')).toBeGreaterThanOrEqual(0);
+    expect(await cornerRed(b.page, 'Ayla')).toBeLessThan(60); // camera 0: green corner
+    const offers = a.offers() + b.offers();
+    expect(offers).toBeGreaterThan(0); // the counter sees the call's own negotiation
+    const controls = callPanel(a.page);
+
+    await controls.getByRole('button', { name: 'Devices' }).click();
+    await controls.getByRole('combobox', { name: 'Camera' }).selectOption({ label: 'fake_device_2' });
+    await expect.poll(() => cornerRed(b.page, 'Ayla')).toBeGreaterThan(120); // camera 2: yellow corner
+
+    await controls.getByRole('button', { name: 'Switch camera' }).click(); // the next one: back to camera 0
+    await expect.poll(() => cornerRed(b.page, 'Ayla')).toBeLessThan(60);
+    await expect(controls.getByRole('combobox', { name: 'Camera' })).toHaveValue(
+      (await controls.getByRole('option', { name: 'fake_device_0' }).getAttribute('value')) ?? '',
+    );
+
+    await controls.getByRole('button', { name: 'Share screen' }).click();
+    await expect.poll(() => receivedAspect(b.page)).toBeCloseTo(16 / 9, 1);
+    await expect(tile(b.page, 'Ayla')).toContainText('Sharing screen');
+    await expectGrowing(async () => (await totals(b.page)).videoFrames, 20);
+
+    await controls.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect.poll(() => receivedAspect(b.page)).toBeCloseTo(4 / 3, 1);
+    await expect(tile(b.page, 'Ayla')).not.toContainText('Sharing screen');
+    await expect.poll(() => cornerRed(b.page, 'Ayla')).toBeLessThan(60);
+    expect(await liveLocalTracks(a.page)).not.toContainEqual(expect.stringMatching(/^video:screen/));
+
+    expect(a.offers() + b.offers()).toBe(offers);
+    expect([...a.problems, ...b.problems]).toEqual([]);
+  });
+});
