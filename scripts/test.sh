@@ -17,6 +17,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 # TURN relay tests: each starts its own coturn (turnserver) on loopback, never the system service.
 command -v turnserver >/dev/null || need+=(coturn)
+# The call recovery test cuts one browser's ICE ports for 3 s with iptables (a real outage, loopback only).
+[ -x /usr/sbin/iptables ] || need+=(iptables)
 if [ ${#need[@]} -gt 0 ]; then
   step "Installing ${need[*]} (apt-get)"
   SUDO=""
