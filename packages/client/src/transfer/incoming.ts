@@ -1,12 +1,12 @@
-import { FILE_FRAME_HEADER_BYTES, type PeerMessage } from '@kopru/protocol';
+import type { PeerMessage } from '@kopru/protocol';
 import { CHECKPOINT_INTERVAL_MS, MEMORY_FALLBACK_MAX_BYTES, QUOTA_MARGIN_BYTES } from './constants.js';
 import { storageKey, type TransferContext } from './context.js';
 import type { DecodedFileFrame } from './framing.js';
-import { placeFrame } from './offsets.js';
-import { RateMeter, secondsLeft } from './rate-meter.js';
+import { RateMeter } from './rate-meter.js';
+import { ReceiveCursor } from './receive-cursor.js';
 import { baseName } from './source.js';
-import type { FileSink } from './storage.js';
 import type { StoredFile, TransferRecord } from './transfer-store.js';
+import { transferView } from './transfer-view.js';
 import { FINAL_STATUSES, type TransferStatus, type TransferView } from './types.js';
 
 const isFinalFile = (f: StoredFile): boolean => f.state === 'verified' || f.state === 'mismatch';
@@ -18,10 +18,7 @@ const bytesComplete = (f: StoredFile): boolean => f.state === 'verifying' || isF
  * names the resume point whenever data must (re)start.
  */
 export class IncomingTransfer {
-  private sink: FileSink | undefined;
-  private sinkIndex = -1;
-  /** Bytes of file `sinkIndex` handed to storage, in order (ahead of the last checkpoint). */
-  private received = 0;
+  private readonly cursor: ReceiveCursor;
   private readonly senderHashes = new Map<number, string>();
   private readonly meter = new RateMeter();
   private checkpointTimer: ReturnType<TransferContext['timers']['setTimeout']> | undefined;
@@ -31,7 +28,9 @@ export class IncomingTransfer {
   constructor(
     private readonly ctx: TransferContext,
     readonly record: TransferRecord,
-  ) {}
+  ) {
+    this.cursor = new ReceiveCursor(ctx.storage, record.id, (message) => this.storageFailed(message));
+  }
 
   get id(): string {
     return this.record.id;
@@ -129,20 +128,16 @@ export class IncomingTransfer {
     const file = current === undefined ? undefined : this.record.files[current];
     if (current === undefined || !file || frame.fileIndex !== current) return; // stale (older file)
     this.openSink(current);
-    const placement = placeFrame(this.received, frame.offset, frame.payloadBytes, file.size);
+    const placement = this.cursor.write(frame, file.size);
     if (placement.action === 'drop') {
       if (placement.reason !== 'duplicate') {
         this.ctx.logger.warn('file frame refused', { transferId: this.id, reason: placement.reason });
       }
       return;
     }
-    const sink = this.sink;
-    if (!sink) return;
-    sink.write(frame.buffer, FILE_FRAME_HEADER_BYTES + placement.skip, placement.bytes, this.received);
-    this.received += placement.bytes;
     if (file.state === 'waiting') file.state = 'moving';
     this.meter.add(this.ctx.now(), this.doneBytes());
-    if (this.received === file.size) this.bytesComplete(current);
+    if (this.cursor.bytes(current) === file.size) this.bytesComplete(current);
     this.ctx.changed(false);
   }
 
@@ -186,35 +181,14 @@ export class IncomingTransfer {
   }
 
   view(): TransferView {
-    const r = this.record;
     const current = this.currentIndex();
-    const totalBytes = r.files.reduce((sum, f) => sum + f.size, 0);
-    const doneBytes = this.doneBytes();
-    const rate = r.status === 'active' && this.ctx.linkUp() ? this.meter.bytesPerSecond(this.ctx.now()) : 0;
-    return {
-      id: r.id,
-      direction: 'in',
-      peerId: r.peerId,
-      conversationId: r.conversationId,
-      createdAt: r.createdAt,
-      files: r.files.map((f, i) => ({
-        path: f.path,
-        size: f.size,
-        mime: f.mime,
-        bytes: bytesComplete(f) ? f.size : i === current && i === this.sinkIndex ? this.received : f.offset,
-        state: f.state,
-        sourceAttached: true,
-      })),
-      totalBytes,
-      doneBytes,
-      status: r.status,
-      ...(r.pausedBy ? { pausedBy: r.pausedBy } : {}),
-      ...(r.problem ? { problem: r.problem } : {}),
+    return transferView(this.record, {
+      bytes: (i) => this.bytesOf(i, current),
+      sourceAttached: () => true,
       linkUp: this.ctx.linkUp(),
-      bytesPerSecond: rate,
-      secondsLeft: secondsLeft(totalBytes - doneBytes, rate),
-      storage: r.storage ?? this.ctx.storage.kind,
-    };
+      bytesPerSecond: this.meter.bytesPerSecond(this.ctx.now()),
+      storage: this.record.storage ?? this.ctx.storage.kind,
+    });
   }
 
   /** Stops timers and closes the open file (kept for resuming). Idempotent. */
@@ -222,10 +196,10 @@ export class IncomingTransfer {
     if (this.closed) return;
     this.closed = true;
     this.stopCheckpoints();
-    const sink = this.sink;
-    this.sink = undefined;
-    this.sinkIndex = -1;
-    void sink?.close().catch(() => undefined);
+    void this.cursor
+      .take()
+      ?.close()
+      .catch(() => undefined);
   }
 
   /** Opens the current file's storage and tells the sender where to continue. */
@@ -236,7 +210,8 @@ export class IncomingTransfer {
       this.openSink(current);
       const at = this.currentIndex(); // an empty file completes on opening
       if (at !== undefined) {
-        this.ctx.send({ type: 'file-resume', transferId: this.id, fileIndex: at, offset: this.received });
+        const offset = this.cursor.bytes(at) ?? 0;
+        this.ctx.send({ type: 'file-resume', transferId: this.id, fileIndex: at, offset });
         this.armCheckpoints();
         return;
       }
@@ -257,30 +232,20 @@ export class IncomingTransfer {
   }
 
   private openSink(index: number): void {
-    if (this.sinkIndex === index && this.sink) return;
     const file = this.record.files[index];
-    if (!file) return;
-    const offset = file.offset;
-    this.sink = this.ctx.storage.open(
-      storageKey(this.id, index),
-      { offset, hashState: file.hashState },
-      (message) => this.storageFailed(message),
-    );
-    this.sinkIndex = index;
-    this.received = offset;
+    if (!file || this.cursor.bytes(index) !== undefined) return;
+    const offset = this.cursor.open(index, { offset: file.offset, hashState: file.hashState });
     if (offset === file.size) this.bytesComplete(index);
   }
 
   private bytesComplete(index: number): void {
     const file = this.record.files[index];
-    const sink = this.sink;
-    if (!file || !sink || this.sinkIndex !== index) return;
+    if (!file || this.cursor.bytes(index) === undefined) return;
+    const sink = this.cursor.take();
+    if (!sink) return;
     file.state = 'verifying';
     file.offset = file.size;
     file.hashState = undefined;
-    this.sink = undefined;
-    this.sinkIndex = -1;
-    this.received = 0;
     this.ctx.persist(this.record);
     sink.finish().then(
       (sha256) => {
@@ -331,13 +296,12 @@ export class IncomingTransfer {
   }
 
   private async checkpoint(): Promise<void> {
-    const sink = this.sink;
-    const index = this.sinkIndex;
-    if (!sink) return;
     try {
-      const point = await sink.checkpoint();
+      const checkpoint = await this.cursor.checkpoint();
+      if (!checkpoint) return;
+      const { index, point } = checkpoint;
       const file = this.record.files[index];
-      if (this.sink !== sink || !file || file.state !== 'moving') return;
+      if (file?.state !== 'moving') return;
       file.offset = point.offset;
       file.hashState = point.hashState;
       this.ctx.persist(this.record);
@@ -355,7 +319,7 @@ export class IncomingTransfer {
       void this.checkpoint();
       const current = this.currentIndex();
       if (current !== undefined && status === 'active') {
-        const offset = current === this.sinkIndex ? this.received : (this.record.files[current]?.offset ?? 0);
+        const offset = this.bytesOf(current, current);
         this.ctx.send({ type: 'file-progress', transferId: this.id, fileIndex: current, offset });
       }
       this.ctx.changed(false);
@@ -403,9 +367,7 @@ export class IncomingTransfer {
   /** Ends the transfer: partial files are deleted, verified ones stay. */
   private abandon(status: 'cancelled' | 'failed' = 'cancelled'): void {
     this.stopCheckpoints();
-    const sink = this.sink;
-    this.sink = undefined;
-    this.sinkIndex = -1;
+    const sink = this.cursor.take();
     const partial: number[] = [];
     for (const [index, file] of this.record.files.entries()) {
       if (isFinalFile(file)) continue;
@@ -420,11 +382,15 @@ export class IncomingTransfer {
     this.setStatus(status);
   }
 
+  private bytesOf(index: number, current = this.currentIndex()): number {
+    const file = this.record.files[index];
+    if (!file) return 0;
+    if (bytesComplete(file)) return file.size;
+    return (index === current ? this.cursor.bytes(index) : undefined) ?? file.offset;
+  }
+
   private doneBytes(): number {
-    return this.record.files.reduce(
-      (sum, f, i) => sum + (bytesComplete(f) ? f.size : i === this.sinkIndex ? this.received : f.offset),
-      0,
-    );
+    return this.record.files.reduce((sum, _f, i) => sum + this.bytesOf(i), 0);
   }
 
   private sendFinal(message: PeerMessage): void {

@@ -3,9 +3,10 @@ import type { TransferContext } from './context.js';
 import { encodeFrame } from './framing.js';
 import { isValidResume } from './offsets.js';
 import type { OutgoingStream } from './peer-link.js';
-import { RateMeter, secondsLeft } from './rate-meter.js';
+import { RateMeter } from './rate-meter.js';
 import { BlockReader, baseName, headHash } from './source.js';
 import type { TransferRecord } from './transfer-store.js';
+import { transferView } from './transfer-view.js';
 import { FINAL_STATUSES, type SourceFile, type TransferView } from './types.js';
 
 /**
@@ -148,34 +149,13 @@ export class OutgoingTransfer {
   }
 
   view(): TransferView {
-    const r = this.record;
-    const doneBytes = r.files.reduce((sum, f) => sum + (f.state === 'verified' ? f.size : f.offset), 0);
-    const totalBytes = r.files.reduce((sum, f) => sum + f.size, 0);
-    const now = this.ctx.now();
-    const rate = r.status === 'active' && this.ctx.linkUp() ? this.meter.bytesPerSecond(now) : 0;
-    return {
-      id: r.id,
-      direction: 'out',
-      peerId: r.peerId,
-      conversationId: r.conversationId,
-      createdAt: r.createdAt,
-      files: r.files.map((f, i) => ({
-        path: f.path,
-        size: f.size,
-        mime: f.mime,
-        bytes: f.state === 'verified' ? f.size : f.offset,
-        state: f.state,
-        sourceAttached: this.sources[i] !== undefined,
-      })),
-      totalBytes,
-      doneBytes,
-      status: r.status,
-      ...(r.pausedBy ? { pausedBy: r.pausedBy } : {}),
-      ...(r.problem ? { problem: r.problem } : {}),
+    const files = this.record.files;
+    return transferView(this.record, {
+      bytes: (i) => (files[i]?.state === 'verified' ? (files[i]?.size ?? 0) : (files[i]?.offset ?? 0)),
+      sourceAttached: (i) => this.sources[i] !== undefined,
       linkUp: this.ctx.linkUp(),
-      bytesPerSecond: rate,
-      secondsLeft: secondsLeft(totalBytes - doneBytes, rate),
-    };
+      bytesPerSecond: this.meter.bytesPerSecond(this.ctx.now()),
+    });
   }
 
   close(): void {

@@ -1,12 +1,14 @@
 import { type PeerMessage, randomId, TRANSFER_ID_LENGTH, type TransferMessage } from '@kopru/protocol';
 import { consoleLogger, type Logger, systemTimers, type Timers, withFields } from '../peer/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { PROGRESS_EVENT_INTERVAL_MS } from './constants.js';
+import { ChangeBatcher } from './change-batcher.js';
 import type { TransferContext } from './context.js';
 import { decodeFrame } from './framing.js';
 import { IncomingTransfer } from './incoming.js';
 import { OutgoingTransfer } from './outgoing.js';
 import { PeerLink } from './peer-link.js';
+import { RecordWriter } from './record-writer.js';
+import { incomingRecord, outgoingRecord } from './records.js';
 import { describeSource, splitOffer } from './source.js';
 import type { TransferRecord } from './transfer-store.js';
 import {
@@ -31,10 +33,8 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   private readonly transfers = new Map<string, Transfer>();
   private readonly links = new Map<string, PeerLink>();
   private trusted = new Set<string>();
-  private readonly dirty = new Set<string>();
-  private flushTimer: ReturnType<Timers['setTimeout']> | undefined;
-  private readonly writes = new Map<string, TransferRecord>();
-  private writing = false;
+  private readonly changes: ChangeBatcher;
+  private readonly writes: RecordWriter;
   private loading: Promise<void> | undefined;
   private loaded = false;
   private readonly early: [string, TransferMessage][] = [];
@@ -53,6 +53,11 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     this.logger = opts.logger ?? consoleLogger('transfer');
     this.now = opts.now ?? Date.now;
     this.newId = opts.newId ?? (() => randomId(TRANSFER_ID_LENGTH));
+    this.writes = new RecordWriter(opts.store, onError);
+    this.changes = new ChangeBatcher(this.timers, (id) => {
+      const transfer = this.transfers.get(id);
+      if (transfer) this.emit('updated', { transfer: transfer.view() });
+    });
   }
 
   /** Restores saved transfers (the receiver's resume points, the sender's list), then trusted peers. */
@@ -81,23 +86,10 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     const views: TransferView[] = [];
     for (const batch of splitOffer(described.map(({ file }, index) => ({ ...file, index })))) {
       for (const peerId of peers) {
-        const record: TransferRecord = {
-          ownerKey: this.opts.ownerKey,
-          id: this.newId(),
-          direction: 'out',
-          peerId,
-          conversationId,
-          createdAt: this.now(),
-          status: 'offered',
-          files: batch.map(({ path, size, mime, headSha256 }) => ({
-            path,
-            size,
-            mime,
-            headSha256,
-            state: 'waiting',
-            offset: 0,
-          })),
-        };
+        const record = outgoingRecord(
+          { ownerKey: this.opts.ownerKey, id: this.newId(), peerId, conversationId, createdAt: this.now() },
+          batch,
+        );
         const transfer = new OutgoingTransfer(
           this.context(record),
           record,
@@ -236,11 +228,12 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.flushTimer !== undefined) this.timers.clearTimeout(this.flushTimer);
+    this.changes.close();
     for (const transfer of this.transfers.values()) transfer.close();
     for (const link of this.links.values()) link.close();
     this.links.clear();
     this.opts.hasher.close();
+    this.writes.close();
     this.removeAllListeners();
   }
 
@@ -278,16 +271,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   }
 
   private receiveOffer(peerId: string, offer: Extract<TransferMessage, { type: 'file-offer' }>): void {
-    const record: TransferRecord = {
-      ownerKey: this.opts.ownerKey,
-      id: offer.transferId,
-      direction: 'in',
-      peerId,
-      conversationId: offer.scope === 'room' ? 'room' : peerId,
-      createdAt: this.now(),
-      status: 'offered',
-      files: offer.files.map((f) => ({ ...f, state: 'waiting', offset: 0 })),
-    };
+    const record = incomingRecord({ ownerKey: this.opts.ownerKey, peerId, createdAt: this.now() }, offer);
     const transfer = new IncomingTransfer(this.context(record), record);
     this.transfers.set(record.id, transfer);
     this.persist(record);
@@ -348,51 +332,12 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
       linkUp: () => this.opts.transport.isOpen(peerId),
       link: () => this.link(peerId),
       persist: (r) => this.persist(r),
-      changed: (urgent) => this.changed(record.id, urgent),
+      changed: (urgent) => this.changes.changed(record.id, urgent),
       reportError: this.onError,
     };
   }
 
   private persist(record: TransferRecord): void {
-    if (this.closed) return;
-    this.writes.set(record.id, record);
-    if (!this.writing) void this.drainWrites();
-  }
-
-  /** One write at a time; a record changed again while queued is written once, in its latest state. */
-  private async drainWrites(): Promise<void> {
-    this.writing = true;
-    try {
-      for (let next = this.writes.entries().next(); !next.done; next = this.writes.entries().next()) {
-        const [id, record] = next.value;
-        this.writes.delete(id);
-        try {
-          await this.opts.store.put(record);
-        } catch (error) {
-          this.onError(error);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private changed(transferId: string, urgent: boolean): void {
-    if (this.closed) return;
-    if (urgent) {
-      this.dirty.delete(transferId);
-      const transfer = this.transfers.get(transferId);
-      if (transfer) this.emit('updated', { transfer: transfer.view() });
-      return;
-    }
-    this.dirty.add(transferId);
-    this.flushTimer ??= this.timers.setTimeout(() => {
-      this.flushTimer = undefined;
-      for (const id of [...this.dirty]) {
-        this.dirty.delete(id);
-        const transfer = this.transfers.get(id);
-        if (transfer) this.emit('updated', { transfer: transfer.view() });
-      }
-    }, PROGRESS_EVENT_INTERVAL_MS);
+    if (!this.closed) this.writes.write(record);
   }
 }
