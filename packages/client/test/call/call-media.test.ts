@@ -34,6 +34,19 @@ describe('CallManager: media on pre-created transceivers', () => {
     expect(alice.transport.sender('bob', 'video')?.track).toBeNull();
   });
 
+  it('adds idle send-only transceivers as soon as a connection exists, so that a call adds none', async () => {
+    const alice = side('alice', []);
+    alice.transport.connect('bob'); // the mesh opened a session (a chat, a file…): its first negotiation
+    expect(alice.transport.transceivers.get('bob')?.map((t) => [t.kind, t.sender.track])).toEqual([
+      ['audio', null],
+      ['video', null],
+    ]);
+    alice.transport.open.add('bob');
+    alice.manager.start(['bob'], 'video');
+    await settle();
+    expect(alice.transport.transceivers.get('bob')).toHaveLength(2);
+  });
+
   it('puts microphone and camera on both sides once answered, with no further transceivers', async () => {
     const { alice, bob } = await videoCall();
     for (const [s, peer] of [
