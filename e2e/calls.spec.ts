@@ -32,6 +32,20 @@ test.describe('calls between two people', () => {
     await expect(peopleList(a.page).getByRole('button', { name: /^Bora/ })).toContainText('In a call');
     expect(await liveLocalTracks(a.page)).toEqual(expect.arrayContaining([expect.stringMatching(/^video:/)]));
 
+    // The connection stats panel for Bora: path, codecs and live charts, filled from getStats samples.
+    await tile(a.page, 'Bora').getByRole('button', { name: 'Connection stats for Bora' }).click();
+    const stats = callPanel(a.page).getByRole('region', { name: 'Connection stats for Bora' });
+    await expect(stats).toContainText('Direct (host ↔ host, udp)');
+    await expect(stats).toContainText('opus, VP8');
+    await expect(stats).toContainText(/Receiving\s*[1-9]\d* kbps/);
+    await expect(stats.getByRole('img', { name: 'Round trip over the last minute' })).toBeVisible();
+    // One tile can be focused (shown large).
+    await tile(a.page, 'Bora').getByRole('button', { name: 'Focus Bora' }).click();
+    await expect(tile(a.page, 'Bora').getByRole('button', { name: 'Focus Bora' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+
     await callPanel(b.page).getByRole('button', { name: 'Hang up' }).click();
 
     await expect(callPanel(b.page).getByRole('status')).toContainText('Call ended.');
