@@ -115,7 +115,7 @@ for (const side of ['sender', 'receiver'] as const) {
     await acceptOffer(b.page);
     const receiving = transfers(b.page).first();
     await expect
-      .poll(() => progressOf(receiving.getByRole('progressbar', { name: 'All files' })))
+      .poll(() => progressOf(receiving.getByRole('progressbar', { name: 'All files' })), { timeout: 60_000 })
       .toBeGreaterThan(0.05);
     const canceller = side === 'sender' ? a.page : b.page;
     await transfers(canceller).first().getByRole('button', { name: 'Cancel' }).click();
@@ -172,7 +172,7 @@ test('the receiver reloads at ~40 %: it resumes from its checkpoint (not from ze
   await chooseFiles(a.page, [file.path]);
   await acceptOffer(b.page);
   const bar = transfers(b.page).first().getByRole('progressbar', { name: 'All files' });
-  await expect.poll(() => progressOf(bar), { intervals: [50] }).toBeGreaterThan(0.4);
+  await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 60_000 }).toBeGreaterThan(0.4);
 
   await b.page.reload();
   const sentBefore = await sentFrames(a.page);
@@ -228,7 +228,7 @@ test('the receiver goes offline at ~40 % and comes back: the transfer completes 
     await acceptOffer(b.page);
     const card = transfers(b.page).first();
     const bar = card.getByRole('progressbar', { name: 'All files' });
-    await expect.poll(() => progressOf(bar), { intervals: [50] }).toBeGreaterThan(0.4);
+    await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 60_000 }).toBeGreaterThan(0.4);
 
     turn.pause();
     await b.context.setOffline(true);
