@@ -3,7 +3,6 @@ import {
   FILE_FRAME_VERSION,
   OFFER_FILES_MAX,
   TRANSFER_ID_LENGTH,
-  transferIdSchema,
 } from '@kopru/protocol';
 
 /** Where one binary frame's payload belongs. */
@@ -28,6 +27,9 @@ export type FrameError =
   | 'bad-offset';
 
 const TWO_32 = 2 ** 32;
+
+/** `transferIdSchema` as a plain regular expression: it runs for every frame (hundreds a second). */
+const TRANSFER_ID = new RegExp(`^[A-Za-z0-9_-]{${TRANSFER_ID_LENGTH}}$`);
 
 /**
  * Builds one frame: the header, then `payload` (copied; a 64 KiB copy costs microseconds and lets the
@@ -61,7 +63,7 @@ export function decodeFrame(
   const offset = high * TWO_32 + view.getUint32(8);
   if (!Number.isSafeInteger(offset)) return { ok: false, error: 'bad-offset' };
   const transferId = String.fromCharCode(...new Uint8Array(data, 12, TRANSFER_ID_LENGTH));
-  if (!transferIdSchema.safeParse(transferId).success) return { ok: false, error: 'bad-transfer-id' };
+  if (!TRANSFER_ID.test(transferId)) return { ok: false, error: 'bad-transfer-id' };
   return {
     ok: true,
     frame: {
