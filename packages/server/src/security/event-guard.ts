@@ -1,4 +1,4 @@
-import { clientEventSchemas, type ProtocolError } from '@kopru/protocol';
+import { clientEventSchemas, LIMITS, type ProtocolError } from '@kopru/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../deps.js';
 import type { KopruSocket } from '../socket/types.js';
@@ -58,7 +58,7 @@ export function guardEvents(socket: KopruSocket, opts: EventGuardOptions): void 
     }
     const cap = PAYLOAD_CAPS[name];
     // Frames are capped at maxHttpBufferSize already; measuring is only worth it below that.
-    if (args.length > 0 && args[0] !== ack && payloadBytes(args[0]) > cap) {
+    if (cap < LIMITS.maxFrameBytes && args.length > 0 && args[0] !== ack && payloadBytes(args[0]) > cap) {
       refuse({ code: 'PAYLOAD_TOO_LARGE', message: `${name} payloads are at most ${cap} bytes` });
       return;
     }
