@@ -121,4 +121,31 @@ test.describe('media controls in a call', () => {
     expect(a.offers() + b.offers()).toBe(offers);
     expect([...a.problems, ...b.problems]).toEqual([]);
   });
+
+  test('B refuses the camera: B sees why, the call goes on with B’s audio only and A’s video', async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    // Chromium's fake-UI flag grants every request, so B's "Block" is simulated in the page: a camera
+    // request fails with the error a refused permission gives (NotAllowedError); the microphone works.
+    await b.page.evaluate(() => {
+      const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) =>
+        constraints?.video
+          ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
+          : real(constraints);
+    });
+    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+
+    await expect(callPanel(b.page).getByRole('alert')).toContainText(
+      'Camera: permission denied. The call continues without it.',
+    );
+    await expect(callPanel(b.page).getByRole('button', { name: 'Turn camera on' })).toBeVisible();
+    await expectGrowing(async () => (await totals(a.page)).audioPackets, 20);
+    await expectGrowing(async () => (await totals(b.page)).videoFrames, 20);
+    await expect(tile(a.page, 'Bora').locator('video')).toBeHidden();
+    expect((await totals(a.page)).videoFrames).toBe(0);
+  });
 });

@@ -86,6 +86,32 @@ test.describe('group calls and recovery', () => {
     await expect(tile(b.page, 'Ayla')).toBeVisible();
     await expect(callPanel(b.page).getByRole('status')).not.toContainText('Reconnecting…');
   });
+
+  test('A’s old network path dies for good (a network change): both show "Reconnecting…", an ICE restart moves the call to new ports', async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    const atB = async () => (await totals(b.page)).videoFrames;
+    await expectGrowing(atB, 20);
+    const offers = a.offers() + b.offers();
+
+    // The ports in use now stay blocked for the whole test, like an interface that went away; an ICE
+    // restart gathers new candidates on new ports, which are not blocked.
+    const unblock = blockPorts(await localCandidatePorts(a.page));
+    try {
+      await expect(callPanel(b.page).getByRole('status')).toContainText('Reconnecting…', { timeout: 20_000 });
+      await expect(callPanel(a.page).getByRole('status')).toContainText('Reconnecting…', { timeout: 20_000 });
+      await expectGrowing(atB, 20, 20_000);
+      await expect(callPanel(b.page).getByRole('status')).not.toContainText('Reconnecting…');
+      expect(a.offers() + b.offers()).toBeGreaterThan(offers); // the restart's offer: ICE, not a new call
+      await expect(tile(b.page, 'Ayla')).toBeVisible();
+    } finally {
+      unblock();
+    }
+  });
 });
 
 test.describe('calls and the signaling server', () => {
