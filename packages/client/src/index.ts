@@ -1,6 +1,6 @@
 export { createRoomClient, type KeyValueStorage, storageProfileStore, storageTokenStore } from './browser.js';
-export * from './call/index.js';
 export { type CallOptions, wireCalls } from './call/call-wiring.js';
+export * from './call/index.js';
 export * from './chat/index.js';
 export * from './peer/index.js';
 export { type ProfileStore, RoomClient, type RoomClientEvents } from './room/room-client.js';
@@ -20,6 +20,11 @@ export {
   type SignalingEvents,
   type TokenStore,
 } from './signaling/signaling-client.js';
-export { BrowserTransferStorage, estimateFreeBytes, OpfsStorage, WorkerSourceHasher } from './transfer/browser/opfs-storage.js';
+export {
+  BrowserTransferStorage,
+  estimateFreeBytes,
+  OpfsStorage,
+  WorkerSourceHasher,
+} from './transfer/browser/opfs-storage.js';
 export * from './transfer/index.js';
 export { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';

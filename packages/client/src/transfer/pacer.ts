@@ -17,10 +17,10 @@ export class Pacer {
       DataChannelLike,
       'bufferedAmount' | 'bufferedAmountLowThreshold' | 'readyState' | 'addEventListener'
     >,
-    private readonly window: PacingWindow,
+    private readonly pacing: PacingWindow,
     private readonly timers: Timers,
   ) {
-    channel.bufferedAmountLowThreshold = window.lowWater;
+    channel.bufferedAmountLowThreshold = pacing.lowWater;
     channel.addEventListener('bufferedamountlow', () => this.wake());
     channel.addEventListener('close', () => {
       this.closed = true;
@@ -37,10 +37,10 @@ export class Pacer {
    * `bytes` must not exceed `highWater − lowWater` (see `pacingWindow`), or no wake-up would be certain.
    */
   async room(bytes: number): Promise<boolean> {
-    if (bytes > this.window.highWater - this.window.lowWater) {
+    if (bytes > this.pacing.highWater - this.pacing.lowWater) {
       throw new RangeError(`frame of ${bytes} bytes does not fit the pacing window`);
     }
-    while (this.open && this.channel.bufferedAmount + bytes > this.window.highWater) {
+    while (this.open && this.channel.bufferedAmount + bytes > this.pacing.highWater) {
       await new Promise<void>((resolve) => {
         const poll = this.timers.setTimeout(() => this.wake(), PACER_POLL_MS);
         this.waiter = () => {
