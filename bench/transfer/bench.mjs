@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -89,6 +89,7 @@ async function startServer(/** @type {string} */ dataDir) {
 const log = (/** @type {string} */ m) => process.env.BENCH_DEBUG && console.error(`[bench] ${m}`);
 
 async function main() {
+  const loadAtStart = loadavg()[0] ?? 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'kopru-bench-'));
   const source = makeFile(dir, sizeMiB * MiB);
   const server = await startServer(path.join(dir, 'data'));
@@ -146,6 +147,9 @@ async function main() {
     const kopru = results.Köprü;
     const raw = results['raw DataChannel'];
     console.log(`\n${sizeMiB} MiB, ${runs} runs each, two Chromium processes through the server on loopback`);
+    console.log(
+      `load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${(loadavg()[0] ?? 0).toFixed(1)} (2 cores)`,
+    );
     console.log('| Arm | MB/s (median) | runs | receiver peak above idle (max) | hash |');
     console.log('|---|---|---|---|---|');
     for (const [name, r] of Object.entries(results)) {
