@@ -286,7 +286,10 @@ function received(state: CallState, from: string, message: CallMessage, maxParti
       // From an invitee of ours, or from someone another member invited (it joins everyone listed).
       if (state.participants.has(from)) return stay(state);
       const joined = withParticipant(state, newParticipant(from));
-      return stay({ ...joined, notice: { peerId: from, kind: 'joined' } });
+      // "X joined" is news in a running call; the first answer is the call starting.
+      const notice: CallNotice | undefined =
+        state.phase === 'active' ? { peerId: from, kind: 'joined' } : undefined;
+      return stay({ ...joined, notice });
     }
     case 'call-decline': {
       if (!state.ringing.has(from)) return stay(state);

@@ -46,6 +46,7 @@ describe('call state: placing a call', () => {
     expect(state.phase).toBe('active');
     expect([...inCall(state).participants.keys()]).toEqual(['bob']);
     expect(inCall(state).ringing.size).toBe(0);
+    expect(inCall(state).notice).toBeUndefined(); // the call starting is not news
   });
 
   it.each(['declined', 'busy', 'full'] as const)('ends with "%s" when the only invitee says so', (reason) => {

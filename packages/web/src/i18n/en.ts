@@ -139,6 +139,7 @@ export const en = {
     microphoneIsOff: 'Microphone off',
     sharing: 'Sharing screen',
     focus: 'Focus {{name}}',
+    focusShort: 'Focus',
     pip: 'Picture in picture',
     controls: 'Call controls',
     mute: 'Mute microphone',
@@ -159,6 +160,7 @@ export const en = {
     nobodyToAdd: 'Everyone in the room is already in the call.',
     dismiss: 'Dismiss',
     statsFor: 'Connection stats for {{name}}',
+    statsShort: 'Stats',
     hideStats: 'Hide stats',
     stats: {
       path: 'Path',

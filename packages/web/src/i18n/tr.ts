@@ -140,6 +140,7 @@ export const tr: Resources = {
     microphoneIsOff: 'Mikrofon kapalı',
     sharing: 'Ekran paylaşılıyor',
     focus: '{{name}} öne çıkar',
+    focusShort: 'Öne çıkar',
     pip: 'Resim içinde resim',
     controls: 'Görüşme denetimleri',
     mute: 'Mikrofonu kapat',
@@ -160,6 +161,7 @@ export const tr: Resources = {
     nobodyToAdd: 'Odadaki herkes zaten görüşmede.',
     dismiss: 'Tamam',
     statsFor: '{{name}} bağlantı istatistikleri',
+    statsShort: 'İstatistik',
     hideStats: 'İstatistikleri gizle',
     stats: {
       path: 'Yol',

@@ -67,8 +67,13 @@ function TileFrame(props: TileFrameProps) {
         {props.status && <span className="tile-flag status-flag">{props.status}</span>}
       </figcaption>
       <div className="tile-actions">
-        <button type="button" aria-pressed={focused} onClick={props.onFocus}>
-          {t('call.focus', { name })}
+        <button
+          type="button"
+          aria-pressed={focused}
+          aria-label={t('call.focus', { name })}
+          onClick={props.onFocus}
+        >
+          {t('call.focusShort')}
         </button>
         {canPip && (
           <button type="button" onClick={pip}>
@@ -145,8 +150,8 @@ export function RemoteTile(props: RemoteTileProps) {
         <>
           {/* biome-ignore lint/a11y/useMediaCaption: live call audio has no captions to offer */}
           <audio ref={audio} autoPlay />
-          <button type="button" onClick={props.onStats}>
-            {t('call.statsFor', { name })}
+          <button type="button" aria-label={t('call.statsFor', { name })} onClick={props.onStats}>
+            {t('call.statsShort')}
           </button>
         </>
       }
