@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants.js';
 import { openConversationWith, rename } from './support/chat.js';
-import { startCoturn } from './support/coturn-process.js';
-import { E2E_PORT } from './support/env.js';
+import { startCoturn } from './support/coturn.mjs';
+import { E2E_PORT, E2E_RELAY_PORTS, E2E_TURN_PORT } from './support/env.js';
 import { expect, openPerson, test } from './support/fixtures.js';
 import { startServer } from './support/server-process.js';
 import {
@@ -204,13 +204,13 @@ test('the receiver goes offline at ~40 % and comes back: the transfer completes 
   // relay` in the pages, as the app's relay-only mode does), and the test freezes the relay (SIGSTOP): every
   // packet between the two is lost, as when a laptop leaves the Wi-Fi. No hook in the app is involved.
   const turn = await startCoturn({
-    port: E2E_PORT + 2,
-    minRelayPort: E2E_PORT + 3,
-    maxRelayPort: E2E_PORT + 9,
+    port: E2E_TURN_PORT,
+    minRelayPort: E2E_RELAY_PORTS.min,
+    maxRelayPort: E2E_RELAY_PORTS.max,
   });
   const server = await startServer({
     port: E2E_PORT + 1,
-    env: { TURN_URLS: turn.url, TURN_SECRET: turn.secret },
+    env: { TURN_URLS: turn.udpUrl, TURN_SECRET: turn.secret },
   });
   try {
     const file = makeFile(scratchDir(), 'archive.zip', 80 * MiB);

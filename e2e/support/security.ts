@@ -28,6 +28,9 @@ export interface SelectedPair {
   policy: string | undefined;
   /** Candidate types in our local description (what we told the peer about ourselves). */
   offeredTypes: string[];
+  /** Bytes that went out and came in over the selected pair (DTLS/SCTP framing included). */
+  bytesSent: number;
+  bytesReceived: number;
   iceServers: RTCIceServer[];
   localSdp: string;
   remoteSdp: string;
@@ -53,6 +56,8 @@ export async function connectedPair(page: Page): Promise<SelectedPair | undefine
       remote: stats.get(String(pair?.remoteCandidateId))?.candidateType as string | undefined,
       policy: live.config?.iceTransportPolicy,
       offeredTypes: [...sdp.matchAll(/ typ (\w+)/g)].map((m) => m[1] ?? ''),
+      bytesSent: Number(pair?.bytesSent ?? 0),
+      bytesReceived: Number(pair?.bytesReceived ?? 0),
       iceServers: live.config?.iceServers ?? [],
       localSdp: sdp,
       remoteSdp: live.pc.remoteDescription?.sdp ?? '',
