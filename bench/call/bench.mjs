@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
@@ -173,7 +173,11 @@ async function runBaseline(/** @type {import('playwright').Browser[]} */ [browse
   }
 }
 
+/** 1-minute load average: on 2 cores, above ~2 something else is taking CPU from the measurement. */
+const load = () => (loadavg()[0] ?? 0).toFixed(1);
+
 async function main() {
+  const loadAtStart = load();
   const dir = mkdtempSync(path.join(tmpdir(), 'kopru-bench-call-'));
   const server = await startServer(dir);
   const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -202,7 +206,9 @@ async function main() {
         );
       }
     }
-    console.log(`\n${runs} runs each, two Chromium processes, loopback, fake camera 640×480 @ 20 fps`);
+    console.log(
+      `\n${runs} runs each, two Chromium processes, loopback, fake camera 640×480 @ 20 fps, load ${loadAtStart} → ${load()}`,
+    );
     console.log(
       '| Arm | caller first frame, median (ms) | callee first frame, median (ms) | runs caller / callee (ms) |',
     );
