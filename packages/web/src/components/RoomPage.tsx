@@ -16,6 +16,7 @@ import { PeoplePanel } from './PeoplePanel.js';
 import { RoomLayout, type Section } from './RoomLayout.js';
 import { SelfCard } from './SelfCard.js';
 import { PASSWORD_CODES, PasswordPrompt } from './security/PasswordPrompt.js';
+import { PendingOffers } from './transfer/PendingOffers.js';
 
 export function RoomPage({ roomId }: { roomId: string }) {
   const { t } = useTranslation();
@@ -91,6 +92,12 @@ export function RoomPage({ roomId }: { roomId: string }) {
           )}
         </div>
       ) : null}
+      <PendingOffers
+        session={session}
+        openConversationId={selected}
+        names={names}
+        onShow={selectConversation}
+      />
       <RoomLayout
         section={section}
         onSectionChange={setSection}

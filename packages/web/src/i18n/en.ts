@@ -291,6 +291,8 @@ export const en = {
     memoryNotice: 'This browser keeps received files in memory (no disk access): they are lost on reload.',
     notFound: 'Some files did not match the ones offered: {{count}} still missing.',
     offerNotification: '{{name}} wants to send you files',
+    pending: 'Offers waiting for your answer',
+    show: 'Show',
     sendFailed: 'The files could not be offered: {{message}}',
   },
   security: {

@@ -292,6 +292,8 @@ export const tr: Resources = {
       'Bu tarayıcı alınan dosyaları bellekte tutuyor (disk erişimi yok): yeniden yüklemede kaybolurlar.',
     notFound: 'Bazı dosyalar önerilenlerle eşleşmedi: {{count}} dosya hâlâ eksik.',
     offerNotification: '{{name}} size dosya göndermek istiyor',
+    pending: 'Yanıtınızı bekleyen dosyalar',
+    show: 'Göster',
     sendFailed: 'Dosyalar önerilemedi: {{message}}',
   },
   security: {

@@ -1,0 +1,58 @@
+import type { KopruSession, TransferView } from '@kopru/client';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useTransferManager } from '../../hooks/useTransfers.js';
+import { formatBytes } from './format.js';
+import './transfer.css';
+
+/**
+ * Offers waiting for an answer in a conversation other than the open one: a line each with "Show", so an
+ * offer is never missed; and a desktop notification when the tab is hidden (if the user allowed them).
+ */
+export function PendingOffers(props: {
+  session: KopruSession;
+  openConversationId: string | undefined;
+  names: ReadonlyMap<string, string>;
+  onShow(conversationId: string): void;
+}) {
+  const { session, openConversationId, names, onShow } = props;
+  const { t, i18n } = useTranslation();
+  const manager = useTransferManager(session);
+  const [offers, setOffers] = useState<readonly TransferView[]>([]);
+  useEffect(() => {
+    if (!manager) return;
+    const refresh = () =>
+      setOffers(manager.list().filter((v) => v.direction === 'in' && v.status === 'offered'));
+    refresh();
+    const offs = [
+      manager.on('updated', refresh),
+      manager.on('removed', refresh),
+      manager.on('incoming-offer', ({ transfer }) => {
+        if (document.visibilityState !== 'hidden' || !('Notification' in window)) return;
+        if (Notification.permission !== 'granted') return;
+        new Notification(t('transfer.offerNotification', { name: names.get(transfer.peerId) ?? '…' }));
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [manager, names, t]);
+  const elsewhere = offers.filter((o) => o.conversationId !== openConversationId);
+  if (elsewhere.length === 0) return null;
+  return (
+    <ul className="pending-offers" aria-label={t('transfer.pending')}>
+      {elsewhere.map((offer) => (
+        <li key={offer.id} className="banner">
+          {t('transfer.offerFrom', {
+            name: names.get(offer.peerId) ?? '…',
+            files: t('transfer.fileCount', { count: offer.files.length }),
+            size: formatBytes(offer.totalBytes, i18n.language),
+          })}
+          <button type="button" onClick={() => onShow(offer.conversationId)}>
+            {t('transfer.show')}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
