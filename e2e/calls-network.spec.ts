@@ -12,6 +12,7 @@ import {
   tile,
   totals,
 } from './support/call.js';
+import { openRoomChat } from './support/chat.js';
 import { E2E_PORT } from './support/env.js';
 import { expect, peopleList, test } from './support/fixtures.js';
 import { type ServerProcess, startServer } from './support/server-process.js';
@@ -54,6 +55,32 @@ test.describe('group calls and recovery', () => {
     }
     await expect(peopleList(a.page).getByRole('button', { name: /^Cem/ })).toContainText('In a call');
     expect([...a.problems, ...b.problems, ...c.problems]).toEqual([]);
+  });
+
+  test('a voice call with everyone in the room: the two who answer also hear each other', async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openCaller(browser, roomId, 'Ayla');
+    const b = await openCaller(browser, roomId, 'Bora');
+    const c = await openCaller(browser, roomId, 'Cem');
+    await openRoomChat(a.page);
+    await a.page.getByRole('button', { name: 'Voice call' }).click();
+    for (const person of [b, c]) {
+      await expect(incoming(person.page)).toContainText('Ayla is calling');
+      await incoming(person.page).getByRole('button', { name: 'Accept' }).click();
+    }
+    for (const [person, others] of [
+      [a, ['Bora', 'Cem']],
+      [b, ['Ayla', 'Cem']],
+      [c, ['Ayla', 'Bora']],
+    ] as const) {
+      for (const name of others) await expect(tile(person.page, name)).toBeVisible();
+      // Audio from each of the two others, on two connections.
+      await expect
+        .poll(async () => (await inbound(person.page)).filter((conn) => conn.audioPackets > 20).length)
+        .toBe(2);
+    }
   });
 
   test('A’s network drops for 3 s mid-call: frames flow again within 5 s without anyone pressing anything', async ({

@@ -38,6 +38,20 @@ export const callAcceptSchema = z.object({
   callId: callIdSchema,
 });
 
+/**
+ * "These people are in the call too": the inviter tells someone who just accepted about participants the
+ * invite did not list (they joined after it was sent, or were invited at the same time). The receiver
+ * sends each of them a `call-accept`, which adds it on their side.
+ */
+export const callPeersSchema = z.object({
+  type: z.literal('call-peers'),
+  callId: callIdSchema,
+  peers: z
+    .array(peerIdSchema)
+    .min(1)
+    .max(CALL_PARTICIPANTS_MAX - 2),
+});
+
 /** The sender will not join: it said no, is in another call, or the call would exceed its cap. */
 export const callDeclineSchema = z.object({
   type: z.literal('call-decline'),
@@ -71,6 +85,7 @@ export const callMediaStateSchema = z.object({
 export const callMessageSchemas = [
   callInviteSchema,
   callAcceptSchema,
+  callPeersSchema,
   callDeclineSchema,
   callCancelSchema,
   callHangupSchema,
@@ -81,6 +96,7 @@ export type CallInvite = z.infer<typeof callInviteSchema>;
 export type CallMessage =
   | CallInvite
   | z.infer<typeof callAcceptSchema>
+  | z.infer<typeof callPeersSchema>
   | z.infer<typeof callDeclineSchema>
   | z.infer<typeof callCancelSchema>
   | z.infer<typeof callHangupSchema>

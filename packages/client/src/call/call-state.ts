@@ -289,7 +289,26 @@ function received(state: CallState, from: string, message: CallMessage, maxParti
       // "X joined" is news in a running call; the first answer is the call starting.
       const notice: CallNotice | undefined =
         state.phase === 'active' ? { peerId: from, kind: 'joined' } : undefined;
-      return stay({ ...joined, notice });
+      // Our invitee only knows the members its invite listed: name everyone already here (some may have
+      // answered after the invite went out, or been invited with it), so that it connects to them too.
+      const others = [...state.participants.keys()];
+      const send: Outgoing[] =
+        state.ringing.has(from) && others.length > 0
+          ? [{ to: from, message: { type: 'call-peers', callId: state.callId, peers: others } }]
+          : [];
+      return { state: { ...joined, notice }, send };
+    }
+    case 'call-peers': {
+      const fresh = message.peers.filter((p) => p !== from && !state.participants.has(p));
+      const room = Math.max(0, maxParticipants - 1 - state.participants.size);
+      let next: InCallState = state;
+      for (const peerId of fresh.slice(0, room)) next = withParticipant(next, newParticipant(peerId));
+      return {
+        state: next,
+        send: fresh
+          .slice(0, room)
+          .map((to) => ({ to, message: { type: 'call-accept', callId: state.callId } })),
+      };
     }
     case 'call-decline': {
       if (!state.ringing.has(from)) return stay(state);

@@ -152,6 +152,31 @@ describe('CallManager: group calls and presence', () => {
     expect(bob.transport.sender('carol', 'video')?.track).toBeTruthy();
   });
 
+  it('a call started with several people connects the ones who answer to each other too', async () => {
+    const alice = side('alice', ['bob', 'carol']);
+    const bob = side('bob', ['alice', 'carol']);
+    const carol = side('carol', ['alice', 'bob']);
+    connect(alice, bob, carol);
+    alice.manager.start(['bob', 'carol'], 'video');
+    await settle();
+    bob.manager.accept();
+    await settle();
+    carol.manager.accept(); // its invite listed nobody: Alice names Bob (call-peers), Carol answers him
+    await settle();
+
+    expect(alice.transport.messagesTo('carol')).toContainEqual(
+      expect.objectContaining({ type: 'call-peers', peers: ['bob'] }),
+    );
+    for (const s of [alice, bob, carol]) {
+      const state = s.manager.state;
+      expect(state.phase === 'active' && [...state.participants.keys()].sort()).toEqual(
+        ['alice', 'bob', 'carol'].filter((p) => p !== s.id),
+      );
+    }
+    expect(bob.transport.sender('carol', 'video')?.track).toBeTruthy();
+    expect(carol.transport.sender('bob', 'video')?.track).toBeTruthy();
+  });
+
   it('keeps a participant whose presence dropped for the grace period, then lets it go', async () => {
     const alice = side('alice', ['bob']);
     const bob = side('bob', ['alice']);
