@@ -189,8 +189,10 @@ test('the receiver reloads at ~40 %: it resumes from its checkpoint (not from ze
     type: 'resume',
     description: `sent ${reachedBefore} bytes before the reload; resumed at ${resumedAt}; ${resent} bytes sent twice`,
   });
-  expect(resumedAt).toBeGreaterThan(0.25 * file.size);
-  expect(resent).toBeLessThan(reachedBefore - 0.25 * file.size);
+  // Not from zero: it continued from the receiver's last checkpoint, and what was sent twice (data since that
+  // checkpoint, plus what was in flight) is a small part of what had been sent (all of it on a restart).
+  expect(resumedAt).toBeGreaterThan(0);
+  expect(resent).toBeLessThan(reachedBefore / 2);
 });
 
 test('the receiver goes offline at ~40 % and comes back: the transfer completes and verifies', async ({

@@ -95,7 +95,7 @@ export const fileResumeSchema = z.object({
   offset: byteCount,
 });
 
-/** Receiver → sender, about once a second: bytes of `fileIndex` written so far (progress display only). */
+/** Receiver → sender, twice a second: bytes of `fileIndex` written so far (progress display only). */
 export const fileProgressSchema = z.object({
   type: z.literal('file-progress'),
   transferId: transferIdSchema,

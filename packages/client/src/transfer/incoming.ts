@@ -14,7 +14,7 @@ const bytesComplete = (f: StoredFile): boolean => f.state === 'verifying' || isF
 
 /**
  * The receiver's side of one transfer: validates frames, pipes them to storage (a worker writing OPFS and
- * hashing as it goes), checkpoints once a second, verifies each file's SHA-256 against the sender's, and
+ * hashing as it goes), checkpoints twice a second, verifies each file's SHA-256 against the sender's, and
  * names the resume point whenever data must (re)start.
  */
 export class IncomingTransfer {
