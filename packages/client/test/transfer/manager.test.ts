@@ -45,6 +45,33 @@ describe('TransferManager', () => {
     expect(pair.a.channel?.maxBuffered).toBeLessThanOrEqual(1024 * 1024);
   });
 
+  it('runs two transfers to the same peer at once, their frames interleaved on the one file channel', async () => {
+    const pair = await started();
+    const first = only(await pair.a.manager.sendFiles(BOB, [source('one', pattern(3 * 1024 * 1024, 21))]));
+    const second = only(
+      (await pair.a.manager.sendFiles(BOB, [source('two', pattern(3 * 1024 * 1024, 22))])).filter(
+        (v) => v.id !== first.id,
+      ),
+    );
+    await pair.pump(5);
+    const order: string[] = [];
+    const channel = pair.a.channel;
+    if (channel) {
+      channel.tap = (frame) => {
+        order.push(new TextDecoder().decode(new Uint8Array(frame, 12, 16)));
+        return frame;
+      };
+    }
+    await Promise.all([pair.b.manager.accept(first.id), pair.b.manager.accept(second.id)]);
+    await pair.pump();
+    expect(pair.b.manager.list().map((t) => t.status)).toEqual(['complete', 'complete']);
+    const firstFrameOfSecond = order.indexOf(second.id);
+    expect(firstFrameOfSecond).toBeGreaterThanOrEqual(0);
+    expect(order.lastIndexOf(first.id)).toBeGreaterThan(firstFrameOfSecond); // interleaved, not one after the other
+    expect(await receivedHash(pair, first.id, 0)).toBe(sha256(pattern(3 * 1024 * 1024, 21)));
+    expect(await receivedHash(pair, second.id, 0)).toBe(sha256(pattern(3 * 1024 * 1024, 22)));
+  });
+
   it('keeps relative paths of a folder', async () => {
     const pair = await started();
     const files = ['album/a.jpg', 'album/2024/b.jpg', 'album/2024/deep/c.txt'].map((p, i) =>
