@@ -293,6 +293,7 @@ export const en = {
     offerNotification: '{{name}} wants to send you files',
     pending: 'Offers waiting for your answer',
     show: 'Show',
+    saveFailed: 'Saving failed: {{message}}',
     sendFailed: 'The files could not be offered: {{message}}',
   },
   security: {

@@ -294,6 +294,7 @@ export const tr: Resources = {
     offerNotification: '{{name}} size dosya göndermek istiyor',
     pending: 'Yanıtınızı bekleyen dosyalar',
     show: 'Göster',
+    saveFailed: 'Kaydedilemedi: {{message}}',
     sendFailed: 'Dosyalar önerilemedi: {{message}}',
   },
   security: {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatBytes, formatDuration } from './format.js';
 import { canPreview, ImagePreview } from './ImagePreview.js';
-import { saveBlob } from './pick-files.js';
+import { saveAll, saveBlob } from './pick-files.js';
 import { FilePickerButton } from './SendFilesButton.js';
 import { TransferProblemText } from './TransferProblem.js';
 
@@ -30,10 +30,10 @@ export function TransferCard({ transfer, manager, peerName }: TransferCardProps)
   const verified = transfer.files.map((f, index) => ({ ...f, index })).filter((f) => f.state === 'verified');
 
   const save = async (index: number, name: string) => saveBlob(await manager.file(id, index), name);
-  const saveAll = async () => {
-    // One download per file; a file inside a folder keeps its path in its name ("album_2024_a.jpg").
-    for (const file of verified) await save(file.index, file.path.replaceAll('/', '_'));
-  };
+  const saveEverything = () =>
+    saveAll(verified.map((f) => ({ path: f.path, file: () => manager.file(id, f.index) }))).catch(
+      (e: unknown) => setNotice(t('transfer.saveFailed', { message: String(e) })),
+    );
   const reattach = async (sources: SourceFile[]) => {
     const missing = await manager.reattach(id, sources);
     setNotice(missing > 0 ? t('transfer.notFound', { count: missing }) : undefined);
@@ -159,7 +159,7 @@ export function TransferCard({ transfer, manager, peerName }: TransferCardProps)
           </button>
         )}
         {incoming && verified.length > 1 && (
-          <button type="button" className="primary" onClick={() => void saveAll()}>
+          <button type="button" className="primary" onClick={() => void saveEverything()}>
             {t('transfer.saveAll')}
           </button>
         )}

@@ -52,3 +52,40 @@ export function saveBlob(blob: Blob, name: string): void {
   // The download has started reading the blob by then; revoking at once can cancel it in some browsers.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+interface DirectoryPickerWindow {
+  showDirectoryPicker?(options: { mode: 'readwrite'; id?: string }): Promise<FileSystemDirectoryHandle>;
+}
+
+/**
+ * "Save all": where the browser can write into a folder the user picks (Chromium's File System Access),
+ * every file goes there with its relative path (a received folder comes back as a folder); elsewhere each
+ * file is downloaded, its path flattened into its name. Resolves false if the user cancelled the picker.
+ */
+export async function saveAll(
+  files: readonly { path: string; file: () => Promise<Blob> }[],
+): Promise<boolean> {
+  const picker = (window as unknown as DirectoryPickerWindow).showDirectoryPicker;
+  if (!picker) {
+    for (const { path, file } of files) saveBlob(await file(), path.replaceAll('/', '_'));
+    return true;
+  }
+  let root: FileSystemDirectoryHandle;
+  try {
+    // Called first, while the click's user activation is still valid.
+    root = await picker.call(window, { mode: 'readwrite', id: 'kopru-save-all' });
+  } catch (error) {
+    if ((error as DOMException).name === 'AbortError') return false;
+    throw error;
+  }
+  for (const { path, file } of files) {
+    const segments = path.split('/');
+    const name = segments.pop() ?? path;
+    let dir = root;
+    for (const segment of segments) dir = await dir.getDirectoryHandle(segment, { create: true });
+    const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+    // Streamed from the stored file to the chosen one: nothing is held in memory.
+    await (await file()).stream().pipeTo(writable);
+  }
+  return true;
+}
