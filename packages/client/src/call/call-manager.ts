@@ -1,5 +1,5 @@
 import { type CallMedia, type CallMessage, randomId } from '@kopru/protocol';
-import { consoleLogger, type Logger, systemTimers, type TimerId, type Timers } from '../peer/seams.js';
+import { consoleLogger, type Logger, systemTimers, type Timers } from '../peer/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { videoBitrateFor } from './bitrate.js';
 import { CallError } from './call-errors.js';
@@ -15,6 +15,7 @@ import {
   reduceCall,
 } from './call-state.js';
 import type { CallStatsHistory } from './call-stats.js';
+import { CallTimers } from './call-timers.js';
 import {
   type DeviceLists,
   LocalMedia,
@@ -27,14 +28,8 @@ import {
   type CallEvents,
   type CallManagerOptions,
   DEFAULT_MAX_CALL_PARTICIPANTS,
-  INCOMING_RING_GRACE_MS,
-  PARTICIPANT_RETURN_GRACE_MS,
   type RemoteTracks,
-  RING_TIMEOUT_MS,
 } from './types.js';
-
-/** The key of the incoming call's ring timer (outgoing ones are keyed by invitee). */
-const INCOMING = '';
 
 /**
  * Voice and video calls, 1:1 and small full-mesh groups, over the peers' existing connections. Input
@@ -48,8 +43,7 @@ export class CallManager extends TypedEmitter<CallEvents> {
   private readonly links: MediaLinks;
   private readonly outbox: CallOutbox;
   private readonly monitor: CallMonitor;
-  private readonly ringTimers = new Map<string, TimerId>();
-  private readonly awayTimers = new Map<string, TimerId>();
+  private readonly callTimers: CallTimers;
   /** What we last told each participant we send (so changes go out once). */
   private readonly announced = new Map<string, string>();
   private readonly timers: Timers;
@@ -67,6 +61,10 @@ export class CallManager extends TypedEmitter<CallEvents> {
     this.links = new MediaLinks(opts.transport, opts.createStream, logger, (peerId, tracks) =>
       this.emit('remote-media', { peerId, tracks }),
     );
+    this.callTimers = new CallTimers(this.timers, {
+      ringTimeout: (peerId) => this.dispatch({ type: 'ring-timeout', peerId }),
+      gone: (peerId) => this.dispatch({ type: 'peer-gone', peerId }),
+    });
     this.outbox = new CallOutbox((peerId, message) => opts.transport.send(peerId, message));
     const now = opts.now ?? Date.now;
     this.monitor = new CallMonitor({
@@ -233,9 +231,7 @@ export class CallManager extends TypedEmitter<CallEvents> {
     this.closed = true;
     this.local.release();
     this.monitor.stop();
-    for (const id of [...this.ringTimers.values(), ...this.awayTimers.values()]) this.timers.clearTimeout(id);
-    this.ringTimers.clear();
-    this.awayTimers.clear();
+    this.callTimers.clear();
     this.removeAllListeners();
   }
 
@@ -263,7 +259,7 @@ export class CallManager extends TypedEmitter<CallEvents> {
   }
 
   private reconcile(previous: CallState, next: CallState): void {
-    this.syncTimers(next);
+    this.callTimers.follow(next);
     const callId = next.phase === 'idle' ? undefined : next.callId;
     this.outbox.dropStale(callId);
     if (next.phase === 'idle') {
@@ -316,44 +312,6 @@ export class CallManager extends TypedEmitter<CallEvents> {
       if (this.announced.get(peerId) === key) continue;
       this.announced.set(peerId, key);
       this.outbox.deliver(peerId, { type: 'call-media', callId: state.callId, ...flags });
-    }
-  }
-
-  /** Ring timers follow who is ringing; grace timers follow who is away. */
-  private syncTimers(state: CallState): void {
-    const ringing = new Map<string, number>();
-    if (state.phase === 'incoming') ringing.set(INCOMING, RING_TIMEOUT_MS + INCOMING_RING_GRACE_MS);
-    if (isInCall(state)) for (const peerId of state.ringing) ringing.set(peerId, RING_TIMEOUT_MS);
-    this.syncTimerSet(this.ringTimers, ringing, (key) =>
-      this.dispatch({ type: 'ring-timeout', peerId: key === INCOMING ? undefined : key }),
-    );
-    const away = new Map<string, number>();
-    if (isInCall(state)) {
-      for (const p of state.participants.values())
-        if (p.away) away.set(p.peerId, PARTICIPANT_RETURN_GRACE_MS);
-    }
-    this.syncTimerSet(this.awayTimers, away, (peerId) => this.dispatch({ type: 'peer-gone', peerId }));
-  }
-
-  private syncTimerSet(
-    timers: Map<string, TimerId>,
-    wanted: Map<string, number>,
-    fire: (key: string) => void,
-  ) {
-    for (const [key, id] of timers) {
-      if (wanted.has(key)) continue;
-      this.timers.clearTimeout(id);
-      timers.delete(key);
-    }
-    for (const [key, ms] of wanted) {
-      if (timers.has(key)) continue;
-      timers.set(
-        key,
-        this.timers.setTimeout(() => {
-          timers.delete(key);
-          fire(key);
-        }, ms),
-      );
     }
   }
 }
