@@ -119,6 +119,7 @@ test.describe('group calls and recovery', () => {
     browser,
     roomId,
   }) => {
+    test.setTimeout(90_000); // Chromium notices a dead path only after ~5–8 s without consent responses
     const a = await openCaller(browser, roomId, 'Ayla');
     const b = await openCaller(browser, roomId, 'Bora');
     await connectCall(a.page, 'Ayla', b.page, 'Bora');
