@@ -1,0 +1,254 @@
+import { CHECKPOINT_INTERVAL_MS } from './constants.js';
+import { storageKey, type TransferContext } from './context.js';
+import type { DecodedFileFrame } from './framing.js';
+import { RateMeter } from './rate-meter.js';
+import { ReceiveCursor } from './receive-cursor.js';
+import { baseName } from './source.js';
+import type { StoredFile, TransferRecord } from './transfer-store.js';
+
+export const isFinalFile = (f: StoredFile): boolean => f.state === 'verified' || f.state === 'mismatch';
+const bytesComplete = (f: StoredFile): boolean => f.state === 'verifying' || isFinalFile(f);
+
+export interface IncomingFilesEvents {
+  /** Every file has a verdict; `mismatches` of them did not hash to the sender's SHA-256. */
+  finished(mismatches: number): void;
+  storageFailed(message: string): void;
+}
+
+/**
+ * The data side of a received transfer: frames to storage (a worker writing OPFS and hashing as it goes),
+ * checkpoints twice a second, each file's SHA-256 against the sender's, and the resume point. The
+ * transfer's status (accepted, paused, cancelled) belongs to `IncomingTransfer`.
+ */
+export class IncomingFiles {
+  private readonly cursor: ReceiveCursor;
+  private readonly senderHashes = new Map<number, string>();
+  private readonly meter = new RateMeter();
+  private checkpointTimer: ReturnType<TransferContext['timers']['setTimeout']> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: TransferContext,
+    private readonly record: TransferRecord,
+    private readonly events: IncomingFilesEvents,
+  ) {
+    this.cursor = new ReceiveCursor(ctx.storage, record.id, (message) => events.storageFailed(message));
+  }
+
+  private get id(): string {
+    return this.record.id;
+  }
+
+  /** Opens the current file's storage and tells the sender where to continue. */
+  begin(): void {
+    if (this.closed) return;
+    const current = this.currentIndex();
+    if (current !== undefined) {
+      this.openSink(current);
+      const at = this.currentIndex(); // an empty file completes on opening
+      if (at !== undefined) {
+        const offset = this.cursor.bytes(at) ?? 0;
+        this.ctx.send({ type: 'file-resume', transferId: this.id, fileIndex: at, offset });
+        this.armCheckpoints();
+        return;
+      }
+    }
+    // Every byte is here; the sender owes hashes: resuming at the end of the first unverified file sends them.
+    const waiting = this.record.files.findIndex(
+      (f, i) => f.state === 'verifying' && !this.senderHashes.has(i),
+    );
+    const file = this.record.files[waiting];
+    if (file)
+      this.ctx.send({ type: 'file-resume', transferId: this.id, fileIndex: waiting, offset: file.size });
+  }
+
+  /** A validated frame of this transfer, while it is accepted. */
+  handleFrame(frame: DecodedFileFrame): void {
+    const current = this.currentIndex();
+    const file = current === undefined ? undefined : this.record.files[current];
+    if (current === undefined || !file || frame.fileIndex !== current) return; // stale (older file)
+    this.openSink(current);
+    const placement = this.cursor.write(frame, file.size);
+    if (placement.action === 'drop') {
+      if (placement.reason !== 'duplicate') {
+        this.ctx.logger.warn('file frame refused', { transferId: this.id, reason: placement.reason });
+      }
+      return;
+    }
+    if (file.state === 'waiting') file.state = 'moving';
+    this.meter.add(this.ctx.now(), this.doneBytes());
+    if (this.cursor.bytes(current) === file.size) this.bytesComplete(current);
+    this.ctx.changed(false);
+  }
+
+  /** The sender's SHA-256 of a file (may come before its last bytes: another channel). */
+  handleEnd(fileIndex: number, sha256: string): void {
+    if (!this.record.files[fileIndex]) return;
+    this.senderHashes.set(fileIndex, sha256);
+    this.verify(fileIndex);
+  }
+
+  /** Verdicts the sender may have missed (the channel was down when they were decided). */
+  sendVerdicts(): void {
+    for (const [fileIndex, file] of this.record.files.entries()) {
+      if (isFinalFile(file) && !file.verdictSent) {
+        const ok = file.state === 'verified';
+        file.verdictSent = this.ctx.send({ type: 'file-verified', transferId: this.id, fileIndex, ok });
+      }
+    }
+  }
+
+  /** Flushes the open file and saves where it is (offset and hash state). */
+  async checkpoint(): Promise<void> {
+    try {
+      const checkpoint = await this.cursor.checkpoint();
+      if (!checkpoint) return;
+      const file = this.record.files[checkpoint.index];
+      if (file?.state !== 'moving') return;
+      file.offset = checkpoint.point.offset;
+      file.hashState = checkpoint.point.hashState;
+      this.ctx.persist(this.record);
+    } catch (error) {
+      this.events.storageFailed(String(error));
+    }
+  }
+
+  bytesPerSecond(): number {
+    return this.meter.bytesPerSecond(this.ctx.now());
+  }
+
+  resetRate(): void {
+    this.meter.reset();
+  }
+
+  /** Bytes of a file here: all for a finished one, what was handed to storage for the open one. */
+  bytesOf(index: number, current = this.currentIndex()): number {
+    const file = this.record.files[index];
+    if (!file) return 0;
+    if (bytesComplete(file)) return file.size;
+    return (index === current ? this.cursor.bytes(index) : undefined) ?? file.offset;
+  }
+
+  /** The received file for saving; only verified files are offered. */
+  async file(fileIndex: number): Promise<File | Blob> {
+    const file = this.record.files[fileIndex];
+    if (file?.state !== 'verified') throw new Error('file not verified');
+    return this.ctx.storage.file(storageKey(this.id, fileIndex), baseName(file.path), file.mime);
+  }
+
+  /** Marks unfinished files cancelled and deletes them; verified ones stay. */
+  discardPartial(): void {
+    this.stopCheckpoints();
+    const sink = this.cursor.take();
+    const partial: number[] = [];
+    for (const [index, file] of this.record.files.entries()) {
+      if (isFinalFile(file)) continue;
+      file.state = 'cancelled';
+      file.hashState = undefined;
+      partial.push(index);
+    }
+    const closed = sink ? sink.close().catch(() => undefined) : Promise.resolve();
+    void closed.then(() =>
+      Promise.all(partial.map((i) => this.ctx.storage.remove(storageKey(this.id, i)).catch(() => undefined))),
+    );
+  }
+
+  /** Deletes every stored file (the user dismissed the transfer). */
+  async removeAll(): Promise<void> {
+    this.close();
+    await Promise.all(this.record.files.map((_f, i) => this.ctx.storage.remove(storageKey(this.id, i))));
+  }
+
+  /** Stops timers and closes the open file (kept for resuming). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopCheckpoints();
+    void this.cursor
+      .take()
+      ?.close()
+      .catch(() => undefined);
+  }
+
+  /** The first file whose bytes are not all here. */
+  private currentIndex(): number | undefined {
+    const index = this.record.files.findIndex((f) => f.state === 'waiting' || f.state === 'moving');
+    return index < 0 ? undefined : index;
+  }
+
+  private openSink(index: number): void {
+    const file = this.record.files[index];
+    if (!file || this.cursor.bytes(index) !== undefined) return;
+    const offset = this.cursor.open(index, { offset: file.offset, hashState: file.hashState });
+    if (offset === file.size) this.bytesComplete(index);
+  }
+
+  private bytesComplete(index: number): void {
+    const file = this.record.files[index];
+    if (!file || this.cursor.bytes(index) === undefined) return;
+    const sink = this.cursor.take();
+    if (!sink) return;
+    file.state = 'verifying';
+    file.offset = file.size;
+    file.hashState = undefined;
+    this.ctx.persist(this.record);
+    sink.finish().then(
+      (sha256) => {
+        file.localSha256 = sha256;
+        this.ctx.persist(this.record);
+        this.verify(index);
+      },
+      (error: unknown) => this.events.storageFailed(String(error)),
+    );
+    const next = this.currentIndex();
+    if (next !== undefined && this.record.status === 'active') this.openSink(next);
+  }
+
+  private verify(index: number): void {
+    const file = this.record.files[index];
+    const expected = this.senderHashes.get(index);
+    if (file?.state !== 'verifying' || !file.localSha256 || !expected) return;
+    const ok = file.localSha256 === expected;
+    file.state = ok ? 'verified' : 'mismatch';
+    if (!ok) {
+      this.ctx.logger.warn('hash mismatch', { transferId: this.id, fileIndex: index });
+      void this.ctx.storage.remove(storageKey(this.id, index)).catch(() => undefined);
+    }
+    file.verdictSent = this.ctx.send({ type: 'file-verified', transferId: this.id, fileIndex: index, ok });
+    const files = this.record.files;
+    if (files.every(isFinalFile)) {
+      this.stopCheckpoints();
+      this.events.finished(files.filter((f) => f.state === 'mismatch').length);
+      return;
+    }
+    this.ctx.persist(this.record);
+    this.ctx.changed(true);
+  }
+
+  private armCheckpoints(): void {
+    if (this.checkpointTimer !== undefined || this.closed) return;
+    const tick = () => {
+      this.checkpointTimer = undefined;
+      const status = this.record.status;
+      if (this.closed || !(status === 'active' || status === 'paused' || status === 'waiting-source')) return;
+      void this.checkpoint();
+      const current = this.currentIndex();
+      if (current !== undefined && status === 'active') {
+        const offset = this.bytesOf(current, current);
+        this.ctx.send({ type: 'file-progress', transferId: this.id, fileIndex: current, offset });
+      }
+      this.ctx.changed(false);
+      this.checkpointTimer = this.ctx.timers.setTimeout(tick, CHECKPOINT_INTERVAL_MS);
+    };
+    this.checkpointTimer = this.ctx.timers.setTimeout(tick, CHECKPOINT_INTERVAL_MS);
+  }
+
+  private stopCheckpoints(): void {
+    if (this.checkpointTimer !== undefined) this.ctx.timers.clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+  }
+
+  private doneBytes(): number {
+    return this.record.files.reduce((sum, _f, i) => sum + this.bytesOf(i), 0);
+  }
+}
