@@ -30,7 +30,13 @@ export function CallButtons({ session, conversationId, names }: CallButtonsProps
       setError(e instanceof CallError ? t(`call.errors.${e.code}`, { max }) : String(e));
     }
   };
-  const start = (media: CallMedia) => run(() => call.start(peers, media));
+  const start = (media: CallMedia) =>
+    run(() => {
+      call.start(peers, media);
+      // A gesture is the moment to ask: incoming calls then ring on the desktop while the tab is hidden.
+      if ('Notification' in window && Notification.permission === 'default')
+        void Notification.requestPermission();
+    });
 
   let buttons: ReactNode;
   if (isInCall(state)) {
