@@ -4,7 +4,7 @@ import { encodeFrame } from './framing.js';
 import { isValidResume } from './offsets.js';
 import type { OutgoingStream } from './peer-link.js';
 import { RateMeter } from './rate-meter.js';
-import { BlockReader, baseName, headHash } from './source.js';
+import { BlockReader, matchSources } from './source.js';
 import type { TransferRecord } from './transfer-store.js';
 import { transferView } from './transfer-view.js';
 import { FINAL_STATUSES, type SourceFile, type TransferView } from './types.js';
@@ -70,17 +70,10 @@ export class OutgoingTransfer {
    * the hash of its first bytes. Returns how many files are still missing.
    */
   async reattach(candidates: readonly SourceFile[]): Promise<number> {
-    for (const [index, file] of this.record.files.entries()) {
-      if (this.sources[index]) continue;
-      for (const candidate of candidates) {
-        const samePath = candidate.path === file.path || baseName(candidate.path) === baseName(file.path);
-        if (!samePath || candidate.blob.size !== file.size) continue;
-        if ((await headHash(candidate.blob)) === file.headSha256) {
-          this.sources[index] = candidate;
-          break;
-        }
-      }
-    }
+    const matched = await matchSources(this.record.files, this.sources, candidates);
+    matched.forEach((source, index) => {
+      this.sources[index] = source;
+    });
     const missing = this.missingSources();
     if (missing === 0 && this.record.status === 'waiting-source') {
       this.setStatus('active');

@@ -88,3 +88,28 @@ export function splitOffer<T extends OfferedFile>(files: readonly T[]): T[][] {
 
 /** The last segment of a relative path (what a download is named). */
 export const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * After a sender reload: which chosen file stands for which offered one. A candidate matches by path (or
+ * just name, if the user picked the files rather than the folder), size, and the SHA-256 of its first
+ * bytes. Returns the sources with the matches filled in (entries already present are kept).
+ */
+export async function matchSources(
+  offered: readonly OfferedFile[],
+  current: readonly (SourceFile | undefined)[],
+  candidates: readonly SourceFile[],
+): Promise<(SourceFile | undefined)[]> {
+  const out = offered.map((_f, i) => current[i]);
+  for (const [index, file] of offered.entries()) {
+    if (out[index]) continue;
+    for (const candidate of candidates) {
+      const samePath = candidate.path === file.path || baseName(candidate.path) === baseName(file.path);
+      if (!samePath || candidate.blob.size !== file.size) continue;
+      if ((await headHash(candidate.blob)) === file.headSha256) {
+        out[index] = candidate;
+        break;
+      }
+    }
+  }
+  return out;
+}
