@@ -116,6 +116,7 @@ async function all(
 async function measure(name, kind, servers, redis) {
   log(`\n== ${name}: ${CLIENTS} clients, ${RATES.join(', ')} relays/s for ${DURATION_MS / 1000} s each`);
   const memBefore = servers.reduce((sum, s) => sum + rssBytes(s.pid), 0);
+  const joinCpuBefore = servers.reduce((sum, s) => sum + cpuMs(s.pid), 0);
   const workers = Array.from({ length: WORKERS }, () =>
     fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
@@ -131,7 +132,10 @@ async function measure(name, kind, servers, redis) {
     const joined = ready.reduce((n, r) => n + r.joined, 0);
     const joinSeconds = Math.max(...ready.map((r) => r.ms)) / 1000;
     const memAfter = servers.reduce((sum, s) => sum + rssBytes(s.pid), 0);
-    log(`   joined ${joined}/${CLIENTS} in ${joinSeconds.toFixed(1)} s`);
+    const joinCpuMs = servers.reduce((sum, s) => sum + cpuMs(s.pid), 0) - joinCpuBefore;
+    log(
+      `   joined ${joined}/${CLIENTS} in ${joinSeconds.toFixed(1)} s, server CPU ${(joinCpuMs / Math.max(1, joined)).toFixed(2)} ms per join`,
+    );
 
     const out = [];
     for (const rate of RATES) {
@@ -176,6 +180,8 @@ async function measure(name, kind, servers, redis) {
         clientsTarget: CLIENTS,
         clientsHeld: results.reduce((n, r) => n + r.held, 0),
         joinSeconds,
+        /** Server CPU per successful join, connection set-up included. */
+        serverCpuMsPerJoin: joinCpuMs / Math.max(1, joined),
         rateTarget: rate,
         relaysSent: sent,
         relaysDelivered: latencies.length,
