@@ -4,6 +4,12 @@
  * processes through the real server, interleaving Köprü with a raw DataChannel between the same two pages
  * (the ceiling), and prints MB/s (median), the ratio, the receiving renderer's peak memory above idle, and
  * whether the saved bytes hash to the source's SHA-256. Loopback only; everything started is stopped.
+ *
+ * Relayed arms (`--relay-size=<MiB>`, default 64; 0 leaves them out): through coturn on loopback, started
+ * and stopped here (ports: `--turn-port`, `KOPRU_BENCH_RELAY_PORTS=min-max`), between a second pair of
+ * pages in the same two browser processes with Köprü's Relay-only mode on, and a relay-only raw
+ * DataChannel between them (bench/transfer/relay-arm.mjs); interleaved with the direct arms. Every arm
+ * also reports the CPU used by the browsers and coturn, and by the whole machine (bench/transfer/cpu.mjs).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,22 +25,40 @@ import {
   rss,
   sampleMemory,
 } from './browsers.mjs';
+import { formatCpu, startCpuMeter } from './cpu.mjs';
 import { runKopru } from './kopru-arm.mjs';
 import { connectRaw, runRaw } from './raw-arm.mjs';
+import {
+  connectRawRelayed,
+  openRelayedPair,
+  runKopruRelayed,
+  runRawRelayed,
+  startRelay,
+} from './relay-arm.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MiB = 1024 * 1024;
 
-function option(/** @type {string} */ name, /** @type {number} */ fallback) {
+function option(/** @type {string} */ name, /** @type {number} */ fallback, allowZero = false) {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   const value = arg ? Number(arg.split('=')[1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new Error(`--${name} must be a positive number`);
+  }
   return value;
 }
 
 const sizeMiB = option('size', 256);
 const runs = option('runs', 3);
 const port = option('port', Number(process.env.KOPRU_BENCH_PORT ?? 18_700));
+/** Relayed runs are about half as fast (MEASURED.md), so by default they move a smaller file. */
+const relaySizeMiB = option('relay-size', 64, true);
+const turnPort = option('turn-port', port + 1);
+const [minRelayPort = 0, maxRelayPort = 0] = (
+  process.env.KOPRU_BENCH_RELAY_PORTS ?? `${port + 30_000}-${port + 30_099}`
+)
+  .split('-')
+  .map(Number);
 
 const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -57,7 +81,7 @@ function makeFile(/** @type {string} */ dir, /** @type {number} */ bytes) {
   return { file, sha256: hash.digest('hex') };
 }
 
-async function startServer(/** @type {string} */ dataDir) {
+async function startServer(/** @type {string} */ dataDir, /** @type {Record<string, string>} */ env = {}) {
   const child = spawn(process.execPath, [path.join(ROOT, 'packages/server/dist/main.js')], {
     env: {
       ...process.env,
@@ -66,6 +90,7 @@ async function startServer(/** @type {string} */ dataDir) {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -92,54 +117,118 @@ async function main() {
   const loadAtStart = loadavg()[0] ?? 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'kopru-bench-'));
   const source = makeFile(dir, sizeMiB * MiB);
-  const server = await startServer(path.join(dir, 'data'));
+  const relayed = relaySizeMiB > 0;
+  const relaySource = relayed && relaySizeMiB !== sizeMiB ? makeFile(dir, relaySizeMiB * MiB) : source;
+  const turn = relayed ? await startRelay({ port: turnPort, minRelayPort, maxRelayPort }) : undefined;
+  // UDP only: the relayed arms measure the path ICE prefers (a TCP relay candidate ranks below it).
+  const server = await startServer(
+    path.join(dir, 'data'),
+    turn ? { TURN_URLS: turn.udpUrl, TURN_SECRET: turn.secret } : {},
+  );
   log('server up');
   const roomUrl = `https://127.0.0.1:${port}/r/bench${randomBytes(8).toString('hex')}`;
   const sender = await launchPerson(roomUrl, 'Sender');
   const receiver = await launchPerson(roomUrl, 'Receiver');
+  /** @type {Awaited<ReturnType<typeof openRelayedPair>> | undefined} */
+  let relayedPair;
   try {
     await openConversation(sender.page, 'Receiver');
     await openConversation(receiver.page, 'Sender');
+    // Before the renderers are listed, so the receiving browser's memory includes its relayed page.
+    if (turn)
+      relayedPair = await openRelayedPair([sender.browser, receiver.browser], `https://127.0.0.1:${port}`);
     const pids = await rendererPids(receiver.browser);
     log(`renderers ${pids.join(',')}`);
     await connectRaw(sender.page, receiver.page, source.file);
     log('raw channel open');
+    if (turn && relayedPair) {
+      await connectRawRelayed(relayedPair.sender.page, relayedPair.receiver.page, relaySource.file, {
+        url: turn.udpUrl,
+        secret: turn.secret,
+      });
+      log('relayed raw channel open');
+    }
 
     // Warm-up (not counted): opens the peer connection and ticks "Always accept" for the runs.
     const warm = makeFile(dir, 1 * MiB);
     await runKopru(sender.page, receiver.page, warm.file, { acceptManually: true });
+    if (relayedPair) {
+      await runKopru(relayedPair.sender.page, relayedPair.receiver.page, warm.file, { acceptManually: true });
+    }
     log('warm-up done');
 
     /**
-     * The arms, interleaved within each run so that drift (thermal, page cache) hits both alike. A later
-     * "relayed" arm plugs in here: the same Köprü run with both pages forced to relay through a loopback
-     * coturn (see e2e/support/coturn-process.ts and forceRelay), compared with a relayed raw channel.
-     * @type {{ name: string, run: (onDone: (s: number) => void) => Promise<{ seconds: number, sha256: string }> }[]}
+     * The arms, interleaved within each run so that drift (thermal, page cache, other people's load) hits
+     * them alike.
+     * @typedef {{ seconds: number, sha256: string }} ArmResult
+     * @type {{ name: string, file: { sha256: string }, bytes: number, receiver: import('playwright').Page,
+     *   run: (onDone: (s: number) => void) => Promise<ArmResult> }[]}
      */
     const arms = [
-      { name: 'Köprü', run: (onDone) => runKopru(sender.page, receiver.page, source.file, { onDone }) },
-      { name: 'raw DataChannel', run: (onDone) => runRaw(sender.page, receiver.page, onDone) },
+      {
+        name: 'Köprü',
+        file: source,
+        bytes: sizeMiB * MiB,
+        receiver: receiver.page,
+        run: (onDone) => runKopru(sender.page, receiver.page, source.file, { onDone }),
+      },
+      {
+        name: 'raw DataChannel',
+        file: source,
+        bytes: sizeMiB * MiB,
+        receiver: receiver.page,
+        run: (onDone) => runRaw(sender.page, receiver.page, onDone),
+      },
     ];
-    /** @type {Record<string, { mbps: number[], memory: number[], hashOk: boolean[] }>} */
-    const results = Object.fromEntries(arms.map((a) => [a.name, { mbps: [], memory: [], hashOk: [] }]));
+    if (relayedPair) {
+      const bytes = relaySizeMiB * MiB;
+      const [from, to] = [relayedPair.sender.page, relayedPair.receiver.page];
+      arms.push(
+        {
+          name: 'Köprü relayed',
+          file: relaySource,
+          bytes,
+          receiver: to,
+          run: (onDone) => runKopruRelayed(from, to, relaySource.file, bytes, onDone),
+        },
+        {
+          name: 'raw relayed',
+          file: relaySource,
+          bytes,
+          receiver: to,
+          run: (onDone) => runRawRelayed(from, to, bytes, onDone),
+        },
+      );
+    }
+    /** @type {Record<string, { bytes: number, mbps: number[], memory: number[], hashOk: boolean[], cpu: ReturnType<ReturnType<typeof startCpuMeter>['stop']>[] }>} */
+    const results = Object.fromEntries(
+      arms.map((a) => [a.name, { bytes: a.bytes, mbps: [], memory: [], hashOk: [], cpu: [] }]),
+    );
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? arms : [...arms].reverse();
       for (const arm of order) {
-        await collectGarbage(receiver.page);
+        await collectGarbage(arm.receiver);
         const idle = pids.reduce((sum, pid) => sum + rss(pid), 0);
         const sampler = sampleMemory(pids);
+        const meter = startCpuMeter();
         let peak = 0;
+        /** @type {ReturnType<typeof meter.stop> | undefined} */
+        let cpu;
         const { seconds, sha256 } = await arm.run(() => {
           peak = sampler.stop();
+          cpu = meter.stop();
         });
         const result = results[arm.name];
-        if (!result) continue;
-        result.mbps.push((sizeMiB * MiB) / 1e6 / seconds);
+        if (!result || !cpu) continue;
+        const mbps = arm.bytes / 1e6 / seconds;
+        result.mbps.push(mbps);
         result.memory.push((peak - idle) / MiB);
-        result.hashOk.push(sha256 === source.sha256);
+        result.hashOk.push(sha256 === arm.file.sha256);
+        result.cpu.push(cpu);
         console.log(
-          `run ${run + 1} ${arm.name.padEnd(16)} ${((sizeMiB * MiB) / 1e6 / seconds).toFixed(1).padStart(6)} MB/s  ` +
-            `receiver +${((peak - idle) / MiB).toFixed(0)} MiB  hash ${sha256 === source.sha256 ? 'ok' : 'MISMATCH'}`,
+          `run ${run + 1} ${arm.name.padEnd(16)} ${mbps.toFixed(1).padStart(6)} MB/s  ` +
+            `receiver +${((peak - idle) / MiB).toFixed(0)} MiB  hash ${sha256 === arm.file.sha256 ? 'ok' : 'MISMATCH'}  ` +
+            formatCpu(cpu),
         );
       }
     }
@@ -147,23 +236,43 @@ async function main() {
     const kopru = results.Köprü;
     const raw = results['raw DataChannel'];
     console.log(`\n${sizeMiB} MiB, ${runs} runs each, two Chromium processes through the server on loopback`);
+    if (turn) console.log(`relayed arms: ${relaySizeMiB} MiB through coturn on 127.0.0.1:${turnPort} (UDP)`);
     console.log(
       `load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${(loadavg()[0] ?? 0).toFixed(1)} (2 cores)`,
     );
-    console.log('| Arm | MB/s (median) | runs | receiver peak above idle (max) | hash |');
-    console.log('|---|---|---|---|---|');
+    console.log(
+      '| Arm | MB/s (median) | runs | receiver peak above idle (max) | hash | CPU cores: browsers / coturn / machine (median) | CPU ms per MB, browsers + coturn (median) |',
+    );
+    console.log('|---|---|---|---|---|---|---|');
     for (const [name, r] of Object.entries(results)) {
+      const cpu = (/** @type {'browsers' | 'coturn' | 'machine'} */ k) =>
+        median(r.cpu.map((c) => c[k])).toFixed(2);
       console.log(
-        `| ${name} | ${median(r.mbps).toFixed(1)} | ${r.mbps.map((x) => x.toFixed(1)).join(', ')} | +${Math.max(...r.memory).toFixed(0)} MiB | ${r.hashOk.every(Boolean) ? 'matched every run' : 'MISMATCH'} |`,
+        `| ${name} | ${median(r.mbps).toFixed(1)} | ${r.mbps.map((x) => x.toFixed(1)).join(', ')} | +${Math.max(...r.memory).toFixed(0)} MiB | ${r.hashOk.every(Boolean) ? 'matched every run' : 'MISMATCH'} | ${cpu('browsers')} / ${cpu('coturn')} / ${cpu('machine')} | ${median(r.cpu.map((c) => c.cpuMs / (r.bytes / 1e6))).toFixed(0)} |`,
       );
     }
     if (kopru && raw)
       console.log(`\nratio Köprü / raw: ${(median(kopru.mbps) / median(raw.mbps)).toFixed(2)}`);
-    const problems = [...sender.problems, ...receiver.problems];
+    const kopruRelayed = results['Köprü relayed'];
+    const rawRelayed = results['raw relayed'];
+    if (kopru && raw && kopruRelayed && rawRelayed) {
+      const ratio = (/** @type {{ mbps: number[] }} */ a, /** @type {{ mbps: number[] }} */ b) =>
+        (median(a.mbps) / median(b.mbps)).toFixed(2);
+      console.log(`ratio Köprü relayed / Köprü direct: ${ratio(kopruRelayed, kopru)} (target ≥ 0.8)`);
+      console.log(`ratio raw relayed / raw direct: ${ratio(rawRelayed, raw)}`);
+      console.log(`ratio Köprü relayed / raw relayed: ${ratio(kopruRelayed, rawRelayed)}`);
+    }
+    const problems = [
+      ...sender.problems,
+      ...receiver.problems,
+      ...(relayedPair?.sender.problems ?? []),
+      ...(relayedPair?.receiver.problems ?? []),
+    ];
     if (problems.length > 0) console.log(`\nconsole errors:\n${problems.join('\n')}`);
   } finally {
     await Promise.allSettled([sender.browser.close(), receiver.browser.close()]);
     server.kill('SIGTERM');
+    await turn?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -24,6 +24,17 @@ export const CHROMIUM_ARGS = [
  */
 export async function launchPerson(url, name) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return { browser, ...(await openPerson(browser, url, name)) };
+}
+
+/**
+ * A person in a browser process that is already running: a context of its own (its own storage).
+ * @param {import('playwright').Browser} browser
+ * @param {string} url room URL
+ * @param {string} name display name
+ * @param {{ initScript?: () => void }} [opts] runs in the page before the app (e.g. recording its connections)
+ */
+export async function openPerson(browser, url, name, opts = {}) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true });
   const page = await context.newPage();
   /** @type {string[]} */
@@ -31,13 +42,14 @@ export async function launchPerson(url, name) {
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(msg.text());
   });
+  if (opts.initScript) await page.addInitScript(opts.initScript);
   await page.goto(url);
   await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
   const box = page.getByRole('textbox', { name: 'Your name' });
   await box.fill(name);
   await box.press('Enter');
   await page.getByText(`Others see you as ${name}`).waitFor();
-  return { browser, context, page, problems };
+  return { context, page, problems };
 }
 
 /** @param {import('playwright').Page} page @param {string} other */

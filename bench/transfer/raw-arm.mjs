@@ -10,65 +10,88 @@ const RAW_CHUNK = 64 * 1024;
 const RAW_HIGH_WATER = 4 * 1024 * 1024;
 
 /**
+ * @typedef {object} RawOptions
+ * @property {string} [key] the window property holding this connection (several can coexist in one page)
+ * @property {RTCConfiguration} [rtcConfig] e.g. TURN servers and `iceTransportPolicy: 'relay'` (relayed arm)
+ */
+
+/**
  * @param {import('playwright').Page} sender
  * @param {import('playwright').Page} receiver
  * @param {string} filePath
+ * @param {RawOptions} [opts]
  */
-export async function connectRaw(sender, receiver, filePath) {
+export async function connectRaw(sender, receiver, filePath, { key = 'benchRaw', rtcConfig = {} } = {}) {
   // A hidden input the bench adds to the sender page, to hand it the very same file.
-  await sender.evaluate(() => {
+  await sender.evaluate((id) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.id = 'bench-raw-file';
+    input.id = id;
     input.hidden = true;
     document.body.append(input);
-  });
-  await sender.setInputFiles('#bench-raw-file', filePath);
-  const setup = /** @param {boolean} offerer */ (offerer) => {
+  }, `${key}-file`);
+  await sender.setInputFiles(`#${key}-file`, filePath);
+  const setup = /** @param {{ offerer: boolean, key: string, config: RTCConfiguration }} a */ ({
+    offerer,
+    key,
+    config,
+  }) => {
     const w = /** @type {any} */ (window);
-    const pc = new RTCPeerConnection();
+    const pc = new RTCPeerConnection(config);
     const channel = pc.createDataChannel('bench-raw', { negotiated: true, id: 900, ordered: true });
     channel.binaryType = 'arraybuffer';
-    w.benchRaw = { pc, channel, candidates: [], offerer };
+    w[key] = { pc, channel, candidates: [], offerer };
     pc.onicecandidate = (e) => {
-      if (e.candidate) w.benchRaw.candidates.push(e.candidate.toJSON());
+      if (e.candidate) w[key].candidates.push(e.candidate.toJSON());
     };
   };
-  await sender.evaluate(setup, true);
-  await receiver.evaluate(setup, false);
-  const offer = await sender.evaluate(async () => {
-    const { pc } = /** @type {any} */ (window).benchRaw;
+  await sender.evaluate(setup, { offerer: true, key, config: rtcConfig });
+  await receiver.evaluate(setup, { offerer: false, key, config: rtcConfig });
+  const offer = await sender.evaluate(async (k) => {
+    const { pc } = /** @type {any} */ (window)[k];
     await pc.setLocalDescription();
     return pc.localDescription.toJSON();
+  }, key);
+  const answer = await receiver.evaluate(
+    async ({ o, k }) => {
+      const { pc } = /** @type {any} */ (window)[k];
+      await pc.setRemoteDescription(o);
+      await pc.setLocalDescription();
+      return pc.localDescription.toJSON();
+    },
+    { o: offer, k: key },
+  );
+  await sender.evaluate(async ({ a, k }) => /** @type {any} */ (window)[k].pc.setRemoteDescription(a), {
+    a: answer,
+    k: key,
   });
-  const answer = await receiver.evaluate(async (o) => {
-    const { pc } = /** @type {any} */ (window).benchRaw;
-    await pc.setRemoteDescription(o);
-    await pc.setLocalDescription();
-    return pc.localDescription.toJSON();
-  }, offer);
-  await sender.evaluate(async (a) => /** @type {any} */ (window).benchRaw.pc.setRemoteDescription(a), answer);
   // Trickle what each side gathered until both channels are open.
   for (let i = 0; i < 100; i++) {
     const [fromS, fromR] = await Promise.all([
-      sender.evaluate(() => /** @type {any} */ (window).benchRaw.candidates.splice(0)),
-      receiver.evaluate(() => /** @type {any} */ (window).benchRaw.candidates.splice(0)),
+      sender.evaluate((k) => /** @type {any} */ (window)[k].candidates.splice(0), key),
+      receiver.evaluate((k) => /** @type {any} */ (window)[k].candidates.splice(0), key),
     ]);
-    await receiver.evaluate(async (cs) => {
-      for (const c of cs) await /** @type {any} */ (window).benchRaw.pc.addIceCandidate(c);
-    }, fromS);
-    await sender.evaluate(async (cs) => {
-      for (const c of cs) await /** @type {any} */ (window).benchRaw.pc.addIceCandidate(c);
-    }, fromR);
+    await receiver.evaluate(
+      async ({ cs, k }) => {
+        for (const c of cs) await /** @type {any} */ (window)[k].pc.addIceCandidate(c);
+      },
+      { cs: fromS, k: key },
+    );
+    await sender.evaluate(
+      async ({ cs, k }) => {
+        for (const c of cs) await /** @type {any} */ (window)[k].pc.addIceCandidate(c);
+      },
+      { cs: fromR, k: key },
+    );
     const open = await Promise.all(
       [sender, receiver].map((p) =>
-        p.evaluate(() => /** @type {any} */ (window).benchRaw.channel.readyState === 'open'),
+        p.evaluate((k) => /** @type {any} */ (window)[k].channel.readyState === 'open', key),
       ),
     );
     if (open.every(Boolean)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('raw DataChannel did not open');
+  throw new Error(`raw DataChannel ${key} did not open`);
 }
 
 /**
@@ -77,15 +100,17 @@ export async function connectRaw(sender, receiver, filePath) {
  * @param {import('playwright').Page} sender
  * @param {import('playwright').Page} receiver
  * @param {(ms: number) => void} [onDone]
+ * @param {{ key?: string }} [opts] the connection made by `connectRaw` with the same key
  */
-export async function runRaw(sender, receiver, onDone) {
+export async function runRaw(sender, receiver, onDone, { key = 'benchRaw' } = {}) {
   const size = await sender.evaluate(
-    () => /** @type {HTMLInputElement} */ (document.getElementById('bench-raw-file')).files?.[0]?.size ?? 0,
+    (k) => /** @type {HTMLInputElement} */ (document.getElementById(`${k}-file`)).files?.[0]?.size ?? 0,
+    key,
   );
   const received = receiver.evaluate(
-    (total) =>
+    ({ total, k }) =>
       new Promise((resolve) => {
-        const { channel } = /** @type {any} */ (window).benchRaw;
+        const { channel } = /** @type {any} */ (window)[k];
         /** @type {ArrayBuffer[]} */
         const parts = [];
         let bytes = 0;
@@ -101,12 +126,12 @@ export async function runRaw(sender, receiver, onDone) {
           }
         };
       }),
-    size,
+    { total: size, k: key },
   );
   const startedAt = await sender.evaluate(
-    async ({ chunk, highWater }) => {
-      const { channel } = /** @type {any} */ (window).benchRaw;
-      const file = /** @type {HTMLInputElement} */ (document.getElementById('bench-raw-file')).files?.[0];
+    async ({ chunk, highWater, k }) => {
+      const { channel } = /** @type {any} */ (window)[k];
+      const file = /** @type {HTMLInputElement} */ (document.getElementById(`${k}-file`)).files?.[0];
       if (!file) throw new Error('no file');
       channel.bufferedAmountLowThreshold = highWater / 2;
       const start = performance.timeOrigin + performance.now();
@@ -124,7 +149,7 @@ export async function runRaw(sender, receiver, onDone) {
       }
       return start;
     },
-    { chunk: RAW_CHUNK, highWater: RAW_HIGH_WATER },
+    { chunk: RAW_CHUNK, highWater: RAW_HIGH_WATER, k: key },
   );
   const { endedAt } = /** @type {{ endedAt: number }} */ (await received);
   const seconds = (endedAt - startedAt) / 1000;
