@@ -107,11 +107,15 @@ export async function totals(page: Page): Promise<{ videoFrames: number; audioPa
   };
 }
 
-/** Waits until the counter grows by at least `by` from its value now (media is flowing). */
+/**
+ * Waits until the counter grows by at least `by` from its value now (media is flowing). 20 frames take
+ * 1 s at the fake camera's 20 fps; the default wait is long because a machine shared with other test
+ * runs can slow decoding several times over (seen at a load average of 40 on 2 cores).
+ */
 export async function expectGrowing(
   read: () => Promise<number>,
   by: number,
-  timeout = 10_000,
+  timeout = 20_000,
 ): Promise<void> {
   const start = await read();
   await expect.poll(read, { timeout }).toBeGreaterThanOrEqual(start + by);
