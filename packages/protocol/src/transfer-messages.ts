@@ -121,13 +121,14 @@ export const fileVerifiedSchema = z.object({
 
 /**
  * Either side: pause (`paused: true`) or unpause. `source-missing`: the sender reloaded and waits for the
- * user to choose the same files again.
+ * user to choose the same files again. `busy` (receiver → sender, not shown to anyone): the receiver's
+ * storage has fallen behind; the sender stops until the next `file-resume`.
  */
 export const filePauseSchema = z.object({
   type: z.literal('file-pause'),
   transferId: transferIdSchema,
   paused: z.boolean(),
-  reason: z.enum(['user', 'source-missing']),
+  reason: z.enum(['user', 'source-missing', 'busy']),
 });
 
 /** Either side: the transfer is over; the receiver drops partial files (finished ones stay). */

@@ -23,6 +23,7 @@ describe('transfer messages', () => {
     ['a file end', { type: 'file-end', transferId, fileIndex: 0, sha256: 'f'.repeat(64) }],
     ['a verification', { type: 'file-verified', transferId, fileIndex: 0, ok: false }],
     ['a pause', { type: 'file-pause', transferId, paused: true, reason: 'source-missing' }],
+    ['a flow-control hold', { type: 'file-pause', transferId, paused: true, reason: 'busy' }],
     ['a cancel', { type: 'file-cancel', transferId }],
   ])('accepts %s', (_label, message) => {
     expect(parsePeerMessage(JSON.stringify(message))).toEqual(message);

@@ -51,6 +51,18 @@ export const READ_BLOCK_BYTES = 2 * 1024 * 1024;
  */
 export const CHECKPOINT_INTERVAL_MS = 500;
 
+/**
+ * Receiver flow control. Frames are handed to the storage worker as they arrive; if the worker is starved
+ * of CPU (a loaded machine) they queue in memory. Past `BACKLOG_HIGH_BYTES` not yet written the receiver
+ * stops the sender (`file-pause`, reason `busy`) and resumes it below `BACKLOG_LOW_BYTES`, so its memory
+ * stays bounded whatever the file's size. Normally the worker writes and hashes at 300+ MB/s
+ * (MEASURED.md) and the backlog stays near zero.
+ */
+export const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
+export const BACKLOG_LOW_BYTES = 4 * 1024 * 1024;
+/** How often a throttled receiver looks at its backlog again. */
+export const BACKLOG_POLL_MS = 50;
+
 /** Progress events for the UI at most this often (a re-render per frame would cost the transfer). */
 export const PROGRESS_EVENT_INTERVAL_MS = 250;
 

@@ -1,4 +1,9 @@
-import { CHECKPOINT_INTERVAL_MS } from './constants.js';
+import {
+  BACKLOG_HIGH_BYTES,
+  BACKLOG_LOW_BYTES,
+  BACKLOG_POLL_MS,
+  CHECKPOINT_INTERVAL_MS,
+} from './constants.js';
 import { storageKey, type TransferContext } from './context.js';
 import type { DecodedFileFrame } from './framing.js';
 import { RateMeter } from './rate-meter.js';
@@ -25,6 +30,8 @@ export class IncomingFiles {
   private readonly senderHashes = new Map<number, string>();
   private readonly meter = new RateMeter();
   private checkpointTimer: ReturnType<TransferContext['timers']['setTimeout']> | undefined;
+  /** Set while the sender is stopped because storage has fallen behind (see `BACKLOG_HIGH_BYTES`). */
+  private throttleTimer: ReturnType<TransferContext['timers']['setTimeout']> | undefined;
   private closed = false;
 
   constructor(
@@ -78,6 +85,7 @@ export class IncomingFiles {
     if (file.state === 'waiting') file.state = 'moving';
     this.meter.add(this.ctx.now(), this.doneBytes());
     if (this.cursor.bytes(current) === file.size) this.bytesComplete(current);
+    if (this.throttleTimer === undefined && this.ctx.storage.backlog() > BACKLOG_HIGH_BYTES) this.throttle();
     this.ctx.changed(false);
   }
 
@@ -246,6 +254,27 @@ export class IncomingFiles {
   private stopCheckpoints(): void {
     if (this.checkpointTimer !== undefined) this.ctx.timers.clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
+    if (this.throttleTimer !== undefined) this.ctx.timers.clearTimeout(this.throttleTimer);
+    this.throttleTimer = undefined;
+  }
+
+  /** Stops the sender until storage catches up, then names the resume point as usual. */
+  private throttle(): void {
+    this.ctx.logger.info('storage behind: holding the sender', {
+      transferId: this.id,
+      backlog: this.ctx.storage.backlog(),
+    });
+    this.ctx.send({ type: 'file-pause', transferId: this.id, paused: true, reason: 'busy' });
+    const check = () => {
+      if (this.closed) return;
+      if (this.ctx.storage.backlog() > BACKLOG_LOW_BYTES) {
+        this.throttleTimer = this.ctx.timers.setTimeout(check, BACKLOG_POLL_MS);
+        return;
+      }
+      this.throttleTimer = undefined;
+      if (this.record.status === 'active') this.begin();
+    };
+    this.throttleTimer = this.ctx.timers.setTimeout(check, BACKLOG_POLL_MS);
   }
 
   private doneBytes(): number {

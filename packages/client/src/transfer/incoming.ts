@@ -94,6 +94,7 @@ export class IncomingTransfer {
         if (!FINAL_STATUSES.has(status)) this.files.handleEnd(message.fileIndex, message.sha256);
         return;
       case 'file-pause':
+        if (message.reason === 'busy') return; // only a receiver sends it
         if (message.paused && status === 'active') {
           this.setStatus(message.reason === 'source-missing' ? 'waiting-source' : 'paused', 'peer');
           void this.files.checkpoint();

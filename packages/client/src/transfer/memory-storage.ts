@@ -76,6 +76,13 @@ export class MemoryStorage implements TransferStorage {
     this.files.delete(key);
   }
 
+  /** Tests set this to play a storage that has fallen behind. */
+  pendingBytes = 0;
+
+  backlog(): number {
+    return this.pendingBytes;
+  }
+
   freeBytes(): Promise<number | undefined> {
     return this.free();
   }

@@ -105,6 +105,11 @@ export class OutgoingTransfer {
         this.verified(message.fileIndex, message.ok);
         return;
       case 'file-pause':
+        if (message.reason === 'busy') {
+          // The receiver's storage is behind: stop sending (not a pause anyone sees) until its file-resume.
+          if (message.paused && status === 'active') this.stop();
+          return;
+        }
         if (message.paused && status === 'active') {
           this.stop();
           this.setStatus('paused', 'peer');

@@ -19,6 +19,8 @@ export interface TransferStorage {
   /** The finished file, for saving (backed by the stored file: no copy in memory). */
   file(key: string, name: string, mime: string): Promise<File | Blob>;
   remove(key: string): Promise<void>;
+  /** Bytes handed to `write` but not yet written (flow control; see `BACKLOG_HIGH_BYTES`). */
+  backlog(): number;
   /** Bytes this origin may still store (`navigator.storage.estimate`); undefined when unknown. */
   freeBytes(): Promise<number | undefined>;
   close(): void;

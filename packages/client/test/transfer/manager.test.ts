@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BACKLOG_HIGH_BYTES } from '../../src/transfer/constants.js';
+import { MemoryStorage } from '../../src/transfer/memory-storage.js';
 import type { SourceFile, TransferView } from '../../src/transfer/types.js';
 import { ALICE, BOB, Pair, pattern, sha256 } from './fakes.js';
 
@@ -70,6 +72,34 @@ describe('TransferManager', () => {
     expect(order.lastIndexOf(first.id)).toBeGreaterThan(firstFrameOfSecond); // interleaved, not one after the other
     expect(await receivedHash(pair, first.id, 0)).toBe(sha256(pattern(3 * 1024 * 1024, 21)));
     expect(await receivedHash(pair, second.id, 0)).toBe(sha256(pattern(3 * 1024 * 1024, 22)));
+  });
+
+  it('holds the sender while the receiver storage is behind, then continues (bounded memory)', async () => {
+    const storageB = new MemoryStorage();
+    const pair = await started({ storageB });
+    const size = 6 * 1024 * 1024;
+    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 31))]));
+    await pair.pump(5);
+    await pair.b.manager.accept(offered.id);
+    await pair.pump(2);
+    storageB.pendingBytes = BACKLOG_HIGH_BYTES + 1; // the worker is starved of CPU
+    await pair.pump(20);
+    expect(pair.b.sent).toContainEqual({
+      type: 'file-pause',
+      transferId: offered.id,
+      paused: true,
+      reason: 'busy',
+    });
+    const held = only(pair.b.manager.list()).doneBytes;
+    await pair.pump(20);
+    expect(only(pair.b.manager.list())).toMatchObject({ status: 'active', doneBytes: held });
+    expect(only(pair.a.manager.list()).status).toBe('active'); // not a pause anyone sees
+    expect(held).toBeLessThan(size);
+
+    storageB.pendingBytes = 0;
+    await pair.pump();
+    expect(only(pair.b.manager.list()).status).toBe('complete');
+    expect(await receivedHash(pair, offered.id, 0)).toBe(sha256(pattern(size, 31)));
   });
 
   it('keeps relative paths of a folder', async () => {

@@ -50,7 +50,12 @@ export class OpfsStorage implements TransferStorage {
     const opened = worker.request<void>({ op: 'open', key, offset: at.offset, hashState: at.hashState });
     opened.catch((error: unknown) => onError(String(error)));
     const done = <T>(result: Promise<T>): Promise<T> => {
-      void result.finally(() => this.onError.delete(key)).catch(() => undefined);
+      void result
+        .finally(() => {
+          this.onError.delete(key);
+          worker.settled(key); // its writes all ran before this reply
+        })
+        .catch(() => undefined);
       return result;
     };
     return {
@@ -71,6 +76,10 @@ export class OpfsStorage implements TransferStorage {
 
   async remove(key: string): Promise<void> {
     await this.worker.request<void>({ op: 'remove', key });
+  }
+
+  backlog(): number {
+    return this.worker.backlog();
   }
 
   freeBytes(): Promise<number | undefined> {
@@ -138,6 +147,10 @@ export class BrowserTransferStorage implements TransferStorage {
 
   async remove(key: string): Promise<void> {
     return (await this.ready).remove(key);
+  }
+
+  backlog(): number {
+    return this.impl?.backlog() ?? 0;
   }
 
   async freeBytes(): Promise<number | undefined> {

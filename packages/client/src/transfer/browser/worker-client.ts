@@ -11,6 +11,8 @@ export class WorkerClient {
   private closed = false;
   /** A pipelined write failed for this key. */
   onWriteError: (key: string, message: string) => void = () => {};
+  /** Bytes handed to `write` per key and not yet acknowledged as written. */
+  private readonly pendingWrites = new Map<string, number>();
 
   constructor(create: () => Worker) {
     this.worker = create();
@@ -33,8 +35,21 @@ export class WorkerClient {
   /** Hands the buffer over to the worker (transferred, not copied). */
   write(key: string, buffer: ArrayBuffer, start: number, bytes: number, at: number): void {
     if (this.closed) return;
+    this.pendingWrites.set(key, (this.pendingWrites.get(key) ?? 0) + bytes);
     const message: WorkerRequest = { op: 'write', key, buffer, start, bytes, at };
     this.worker.postMessage(message, [buffer]);
+  }
+
+  /** Bytes handed to the worker and not yet written, over all files. */
+  backlog(): number {
+    let total = 0;
+    for (const bytes of this.pendingWrites.values()) total += bytes;
+    return total;
+  }
+
+  /** Everything written for `key` so far is accounted for (it was finished, closed or removed). */
+  settled(key: string): void {
+    this.pendingWrites.delete(key);
   }
 
   close(): void {
@@ -45,14 +60,22 @@ export class WorkerClient {
   }
 
   private receive(reply: WorkerReply): void {
+    if ('written' in reply) {
+      this.pendingWrites.set(
+        reply.key,
+        Math.max(0, (this.pendingWrites.get(reply.key) ?? 0) - reply.written),
+      );
+      return;
+    }
     if ('key' in reply) {
+      this.pendingWrites.delete(reply.key);
       this.onWriteError(reply.key, reply.error);
       return;
     }
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     this.pending.delete(reply.id);
-    if (reply.ok) pending.resolve(reply.result);
+    if (reply.ok) pending.resolve('result' in reply ? reply.result : undefined);
     else pending.reject(new Error(reply.error));
   }
 

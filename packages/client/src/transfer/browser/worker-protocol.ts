@@ -14,7 +14,12 @@ export type WorkerReply =
   | { id: number; ok: true; result?: unknown }
   | { id: number; ok: false; error: string }
   /** A pipelined write failed (it has no id); every later operation on that file fails too. */
-  | { id: -1; ok: false; key: string; error: string };
+  | { id: -1; ok: false; key: string; error: string }
+  /** `written` more bytes of `key` are on disk (sent every `WRITE_ACK_BYTES`, for flow control). */
+  | { id: -2; ok: true; key: string; written: number };
+
+/** The worker acknowledges writes in steps of this many bytes (16 frames of 64 KiB). */
+export const WRITE_ACK_BYTES = 1024 * 1024;
 
 export interface ProbeResult {
   /** `createSyncAccessHandle` works here (OPFS in a dedicated worker). */
