@@ -34,19 +34,23 @@ afterAll(async () => {
   await redis?.close();
 });
 
+/** Starting two node processes is quick on a quiet machine; these bounds are for a busy one. */
+const NODE_START_BOUND_MS = 65_000;
+const TEST_BOUND_MS = 45_000;
+
 beforeEach(async () => {
   const env = { REDIS_URL: redis.url, PRESENCE_TTL: String(PRESENCE_TTL_S) };
   [node1, node2] = await Promise.all([
     freePort().then((port) => startNode(port, { ...env, NODE_ID: 'node-1' })),
     freePort().then((port) => startNode(port, { ...env, NODE_ID: 'node-2' })),
   ]);
-});
+}, NODE_START_BOUND_MS);
 
 afterEach(async () => {
   await closeAll();
   await stopAllNodes();
   await redis.start(); // after a test that killed it
-});
+}, NODE_START_BOUND_MS);
 
 async function twoPeers(): Promise<{
   roomId: string;
@@ -64,7 +68,7 @@ async function twoPeers(): Promise<{
   return { roomId, alice, bob, alicePeerId: joined.self.peerId };
 }
 
-describe('two nodes on one Redis', () => {
+describe('two nodes on one Redis', { timeout: TEST_BOUND_MS }, () => {
   it('share presence and relay signals between peers on different nodes', async () => {
     const { alice, bob, alicePeerId } = await twoPeers();
     const bobPeerId = (await alice.events.waitFor('presence:joined')).peer.peerId;
