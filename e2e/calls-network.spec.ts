@@ -62,6 +62,7 @@ test.describe('group calls and recovery', () => {
     browser,
     roomId,
   }) => {
+    test.setTimeout(90_000); // three browser contexts
     const a = await openCaller(browser, roomId, 'Ayla');
     const b = await openCaller(browser, roomId, 'Bora');
     const c = await openCaller(browser, roomId, 'Cem');

@@ -18,6 +18,7 @@ test.describe('calls between two people', () => {
     browser,
     roomId,
   }) => {
+    test.setTimeout(90_000); // the longest call test: media both ways, stats, focus, hang-up, silence
     const a = await openCaller(browser, roomId, 'Ayla');
     const b = await openCaller(browser, roomId, 'Bora');
     await connectCall(a.page, 'Ayla', b.page, 'Bora');
