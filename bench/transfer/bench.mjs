@@ -9,7 +9,8 @@
  * and stopped here (ports: `--turn-port`, `KOPRU_BENCH_RELAY_PORTS=min-max`), between a second pair of
  * pages in the same two browser processes with Köprü's Relay-only mode on, and a relay-only raw
  * DataChannel between them (bench/transfer/relay-arm.mjs); interleaved with the direct arms. Every arm
- * also reports the CPU used by the browsers and coturn, and by the whole machine (bench/transfer/cpu.mjs).
+ * also reports the CPU used by the browsers and coturn, by the whole machine, and the UDP datagrams the
+ * machine dropped (bench/transfer/resources.mjs).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -25,7 +26,6 @@ import {
   rss,
   sampleMemory,
 } from './browsers.mjs';
-import { formatCpu, startCpuMeter } from './cpu.mjs';
 import { runKopru } from './kopru-arm.mjs';
 import { connectRaw, runRaw } from './raw-arm.mjs';
 import {
@@ -35,6 +35,7 @@ import {
   runRawRelayed,
   startRelay,
 } from './relay-arm.mjs';
+import { formatResources, startResourceMeter } from './resources.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MiB = 1024 * 1024;
@@ -200,7 +201,7 @@ async function main() {
         },
       );
     }
-    /** @type {Record<string, { bytes: number, mbps: number[], memory: number[], hashOk: boolean[], cpu: ReturnType<ReturnType<typeof startCpuMeter>['stop']>[] }>} */
+    /** @type {Record<string, { bytes: number, mbps: number[], memory: number[], hashOk: boolean[], cpu: ReturnType<ReturnType<typeof startResourceMeter>['stop']>[] }>} */
     const results = Object.fromEntries(
       arms.map((a) => [a.name, { bytes: a.bytes, mbps: [], memory: [], hashOk: [], cpu: [] }]),
     );
@@ -210,7 +211,7 @@ async function main() {
         await collectGarbage(arm.receiver);
         const idle = pids.reduce((sum, pid) => sum + rss(pid), 0);
         const sampler = sampleMemory(pids);
-        const meter = startCpuMeter();
+        const meter = startResourceMeter();
         let peak = 0;
         /** @type {ReturnType<typeof meter.stop> | undefined} */
         let cpu;
@@ -228,7 +229,7 @@ async function main() {
         console.log(
           `run ${run + 1} ${arm.name.padEnd(16)} ${mbps.toFixed(1).padStart(6)} MB/s  ` +
             `receiver +${((peak - idle) / MiB).toFixed(0)} MiB  hash ${sha256 === arm.file.sha256 ? 'ok' : 'MISMATCH'}  ` +
-            formatCpu(cpu),
+            formatResources(cpu),
         );
       }
     }
@@ -241,14 +242,14 @@ async function main() {
       `load average (1 min) at start ${loadAtStart.toFixed(1)}, at end ${(loadavg()[0] ?? 0).toFixed(1)} (2 cores)`,
     );
     console.log(
-      '| Arm | MB/s (median) | runs | receiver peak above idle (max) | hash | CPU cores: browsers / coturn / machine (median) | CPU ms per MB, browsers + coturn (median) |',
+      '| Arm | MB/s (median) | runs | receiver peak above idle (max) | hash | CPU cores: browsers / coturn / machine (median) | CPU ms per MB, browsers + coturn (median) | UDP dropped (median) |',
     );
-    console.log('|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const [name, r] of Object.entries(results)) {
       const cpu = (/** @type {'browsers' | 'coturn' | 'machine'} */ k) =>
         median(r.cpu.map((c) => c[k])).toFixed(2);
       console.log(
-        `| ${name} | ${median(r.mbps).toFixed(1)} | ${r.mbps.map((x) => x.toFixed(1)).join(', ')} | +${Math.max(...r.memory).toFixed(0)} MiB | ${r.hashOk.every(Boolean) ? 'matched every run' : 'MISMATCH'} | ${cpu('browsers')} / ${cpu('coturn')} / ${cpu('machine')} | ${median(r.cpu.map((c) => c.cpuMs / (r.bytes / 1e6))).toFixed(0)} |`,
+        `| ${name} | ${median(r.mbps).toFixed(1)} | ${r.mbps.map((x) => x.toFixed(1)).join(', ')} | +${Math.max(...r.memory).toFixed(0)} MiB | ${r.hashOk.every(Boolean) ? 'matched every run' : 'MISMATCH'} | ${cpu('browsers')} / ${cpu('coturn')} / ${cpu('machine')} | ${median(r.cpu.map((c) => c.cpuMs / (r.bytes / 1e6))).toFixed(0)} | ${median(r.cpu.map((c) => c.udpDropPct)).toFixed(2)} % |`,
       );
     }
     if (kopru && raw)

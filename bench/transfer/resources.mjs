@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Where the CPU goes during one arm of the transfer benchmark: the bench's own Chromium and coturn processes
- * read from /proc, and the whole machine's busy time (other people's work included —
- * on a shared 2-core machine that is what the figures run against).
+ * What one arm of the transfer benchmark cost, from /proc: the CPU of the bench's own Chromium and coturn
+ * processes, the whole machine's busy time (other people's work included — on a shared 2-core machine that
+ * is what the figures run against), and UDP datagrams dropped at full receive buffers (machine-wide).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -75,19 +75,33 @@ function machineJiffies() {
   return { busy: total - idle, total };
 }
 
+/** Received datagrams and those dropped because a socket's receive buffer was full (/proc/net/snmp). */
+function udpCounters() {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = (lines[0] ?? '').split(/\s+/);
+  const values = (lines[1] ?? '').split(/\s+/).map(Number);
+  const get = (/** @type {string} */ name) => values[names.indexOf(name)] ?? 0;
+  return { received: get('InDatagrams'), dropped: get('RcvbufErrors') };
+}
+
 /**
- * Starts measuring; `stop()` returns the cores each group used on average (CPU seconds ÷ wall seconds) and
- * how many of the machine's cores were busy altogether.
+ * Starts measuring; `stop()` returns the cores each group used on average (CPU seconds ÷ wall seconds), how
+ * many of the machine's cores were busy altogether, and the share of UDP datagrams dropped meanwhile.
  */
-export function startCpuMeter() {
+export function startResourceMeter() {
   const startedAt = performance.now();
   const groups = groupTotals();
   const machine = machineJiffies();
+  const udp = udpCounters();
   return {
     stop() {
       const wallMs = performance.now() - startedAt;
       const now = groupTotals();
       const after = machineJiffies();
+      const udpAfter = udpCounters();
+      const dropped = udpAfter.dropped - udp.dropped;
       const cores = (/** @type {Group} */ g) => (now[g] - groups[g]) / wallMs;
       return {
         browsers: cores('browsers'),
@@ -95,11 +109,13 @@ export function startCpuMeter() {
         /** CPU ms of the browsers and coturn together (for a cost per MB moved). */
         cpuMs: now.browsers - groups.browsers + (now.coturn - groups.coturn),
         machine: ((after.busy - machine.busy) / Math.max(1, after.total - machine.total)) * cpus().length,
+        /** Dropped ÷ (received + dropped), in %: loss SCTP then has to recover from. */
+        udpDropPct: (100 * dropped) / Math.max(1, udpAfter.received - udp.received + dropped),
       };
     },
   };
 }
 
-/** @param {ReturnType<ReturnType<typeof startCpuMeter>['stop']>} c */
-export const formatCpu = (c) =>
-  `CPU (cores) browsers ${c.browsers.toFixed(2)}, coturn ${c.coturn.toFixed(2)}, machine ${c.machine.toFixed(2)}/${cpus().length}`;
+/** @param {ReturnType<ReturnType<typeof startResourceMeter>['stop']>} c */
+export const formatResources = (c) =>
+  `CPU (cores) browsers ${c.browsers.toFixed(2)}, coturn ${c.coturn.toFixed(2)}, machine ${c.machine.toFixed(2)}/${cpus().length}  UDP dropped ${c.udpDropPct.toFixed(2)} %`;
