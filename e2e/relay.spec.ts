@@ -3,7 +3,7 @@ import { io } from 'socket.io-client';
 import { messageLog, openConversationWith, rename, send } from './support/chat.js';
 import { type CoturnProcess, startCoturn } from './support/coturn.mjs';
 import { E2E_PORT, E2E_RELAY_PORTS, E2E_TURN_PORT } from './support/env.js';
-import { expect, openPerson, peopleList, test } from './support/fixtures.js';
+import { expect, newRoomId, openPerson, type Person, peopleList, test } from './support/fixtures.js';
 import {
   connectedPair,
   gatherRelay,
@@ -101,11 +101,18 @@ test('relay-only peers move a 20 MiB file through coturn: relay pairs on both si
   test.setTimeout(120_000);
   const file = makeFile(scratchDir(), 'through-the-relay.bin', 20 * MiB);
   const options = { baseURL: server.url, onPage: recordingPeerConnections };
-  const a = await openPerson(browser, roomId, options);
-  const b = await openPerson(browser, roomId, options);
-  await rename(a.page, 'Cansu');
-  await rename(b.page, 'Doruk');
-  for (const p of [a, b]) await p.page.getByRole('checkbox', { name: RELAY_ONLY }).check();
+  // Each switches relay-only on while alone in a room of their own (the choice is remembered), then joins:
+  // their very first connection with each other is relay-only (switching live ones is the test above).
+  const people = [];
+  for (const name of ['Cansu', 'Doruk']) {
+    const person = await openPerson(browser, newRoomId(), options);
+    await rename(person.page, name);
+    await person.page.getByRole('checkbox', { name: RELAY_ONLY }).check();
+    await person.page.goto(`/r/${roomId}`);
+    await expect(person.page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+    people.push(person);
+  }
+  const [a, b] = people as [Person, Person];
   await openConversationWith(a.page, 'Doruk');
   await openConversationWith(b.page, 'Cansu');
   const relayed = (p: SelectedPair) => p.policy === 'relay' && p.local === 'relay' && p.remote === 'relay';
