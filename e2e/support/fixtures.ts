@@ -61,11 +61,24 @@ export async function openPerson(browser: Browser, roomId: string, opts: OpenOpt
 export const peopleList = (page: Page) =>
   page.getByRole('list', { name: /People in this room|Bu odadaki kişiler/ });
 
-export const test = base.extend<{ roomId: string }>({
+export const test = base.extend<{ roomId: string; closeContexts: undefined }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
   roomId: async ({}, use) => {
     await use(newRoomId());
   },
+  /**
+   * Closes every context a test opened with `openPerson` once it ends. The browser lives for the whole
+   * worker, so a context left open keeps its page running: its calls keep encoding video for every later
+   * test, and its socket keeps reconnecting to whatever later listens on the port it used (a leftover
+   * page once joined another test's cluster node through a reused loopback port).
+   */
+  closeContexts: [
+    async ({ browser }, use) => {
+      await use(undefined);
+      await Promise.all(browser.contexts().map((context) => context.close()));
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };
