@@ -14,25 +14,10 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { CHROMIUM_ARGS } from '../../e2e/support/chromium-args.mjs';
 import { installBaseline, instrumentCallPage } from './instrument.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** MEASURED.md: the flags headless Chromium needs here, with the fake camera and microphone. */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
 
 function option(/** @type {string} */ name, /** @type {number} */ fallback) {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));

@@ -2,20 +2,7 @@
 /** The two browsers of the transfer benchmark: separate Chromium processes, driven through the real UI. */
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright';
-
-/** MEASURED.md: the flags headless Chromium needs on this machine (same as e2e/support/env.ts). */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
+import { CHROMIUM_ARGS } from '../../e2e/support/chromium-args.mjs';
 
 /**
  * One person in its own Chromium process.

@@ -19,19 +19,4 @@ function portRange(range: string): { min: number; max: number } {
 }
 
 /** See ../shared/MEASURED.md: what headless Chromium needs on this machine. */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  // Real host candidates instead of mDNS `.local` names (which would need multicast).
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  // No background DNS lookups: this machine has no network beyond loopback.
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
+export { CHROMIUM_ARGS } from './chromium-args.mjs';
