@@ -4,6 +4,17 @@ import { closeAll, expectError, newRoomId, startServer } from './support/harness
 
 afterEach(closeAll);
 
+/** A fresh server with Alice, then Bob, joined in one room (`b`: Bob's join reply). */
+async function aliceAndBobInOneRoom() {
+  const server = await startServer();
+  const roomId = newRoomId();
+  const alice = await server.connect();
+  const bob = await server.connect();
+  await alice.join(roomId, 'Alice');
+  const b = await bob.join(roomId, 'Bob');
+  return { server, roomId, alice, bob, b };
+}
+
 describe('joining a room', () => {
   it('answers with the full snapshot: self, peers, session token, ICE servers, resumed=false', async () => {
     const server = await startServer();
@@ -85,12 +96,7 @@ describe('joining a room', () => {
 
 describe('leaving a room', () => {
   it('tells the others with reason "disconnected" when a peer’s connection closes', async () => {
-    const server = await startServer();
-    const roomId = newRoomId();
-    const alice = await server.connect();
-    const bob = await server.connect();
-    await alice.join(roomId, 'Alice');
-    const b = await bob.join(roomId, 'Bob');
+    const { alice, bob, b } = await aliceAndBobInOneRoom();
 
     bob.socket.disconnect();
 
@@ -101,12 +107,7 @@ describe('leaving a room', () => {
   });
 
   it('tells the others with reason "left" on room:leave, and the leaver keeps its connection', async () => {
-    const server = await startServer();
-    const roomId = newRoomId();
-    const alice = await server.connect();
-    const bob = await server.connect();
-    await alice.join(roomId, 'Alice');
-    const b = await bob.join(roomId, 'Bob');
+    const { server, roomId, alice, bob, b } = await aliceAndBobInOneRoom();
 
     expect(await bob.request('room:leave', {})).toEqual({ ok: true, data: null });
 
@@ -121,12 +122,7 @@ describe('leaving a room', () => {
   });
 
   it('reports "left" once: the later disconnect of a peer that left is not announced again', async () => {
-    const server = await startServer();
-    const roomId = newRoomId();
-    const alice = await server.connect();
-    const bob = await server.connect();
-    await alice.join(roomId, 'Alice');
-    const b = await bob.join(roomId, 'Bob');
+    const { server, roomId, alice, bob, b } = await aliceAndBobInOneRoom();
     await bob.request('room:leave', {});
     await alice.events.waitFor('presence:left');
 
@@ -140,12 +136,7 @@ describe('leaving a room', () => {
   });
 
   it('can join again after leaving, as the same peer', async () => {
-    const server = await startServer();
-    const roomId = newRoomId();
-    const alice = await server.connect();
-    const bob = await server.connect();
-    await alice.join(roomId, 'Alice');
-    const b = await bob.join(roomId, 'Bob');
+    const { roomId, alice, bob, b } = await aliceAndBobInOneRoom();
     await bob.request('room:leave', {});
 
     const again = await bob.join(roomId, 'Bob');
