@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, E2E_BASE_URL } from './e2e/support/env.js';
+import { CHROMIUM_ARGS, E2E_BASE_URL, E2E_PORT } from './e2e/support/env.js';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -11,7 +11,10 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
+  // Per port, so that two runs on one machine (each with its own KOPRU_E2E_PORT) never delete each
+  // other's traces.
+  outputDir: `test-results/${E2E_PORT}`,
   globalSetup: './e2e/support/global-setup.ts',
   use: {
     baseURL: E2E_BASE_URL,

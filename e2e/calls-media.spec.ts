@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import {
+  aylaCallsBora,
   callPanel,
   connectCall,
   expectGrowing,
@@ -46,9 +47,7 @@ test.describe('media controls in a call', () => {
     browser,
     roomId,
   }) => {
-    const a = await openCaller(browser, roomId, 'Ayla');
-    const b = await openCaller(browser, roomId, 'Bora');
-    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    const { a, b } = await aylaCallsBora(browser, roomId);
     const audio = async () => (await totals(b.page)).audioPackets;
     const video = async () => (await totals(b.page)).videoFrames;
     await expectGrowing(audio, 20);
@@ -88,9 +87,7 @@ test.describe('media controls in a call', () => {
     browser,
     roomId,
   }) => {
-    const a = await openCaller(browser, roomId, 'Ayla');
-    const b = await openCaller(browser, roomId, 'Bora');
-    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    const { a, b } = await aylaCallsBora(browser, roomId);
     await expect.poll(() => cornerRed(b.page, 'Ayla')).toBeGreaterThanOrEqual(0);
     expect(await cornerRed(b.page, 'Ayla')).toBeLessThan(60); // camera 0: green corner
     const offers = a.offers() + b.offers();

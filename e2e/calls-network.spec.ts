@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import {
+  aylaCallsBora,
   blockPorts,
   callPanel,
   connectCall,
@@ -89,9 +90,7 @@ test.describe('group calls and recovery', () => {
     browser,
     roomId,
   }) => {
-    const a = await openCaller(browser, roomId, 'Ayla');
-    const b = await openCaller(browser, roomId, 'Bora');
-    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    const { a, b } = await aylaCallsBora(browser, roomId);
     const atB = async () => (await totals(b.page)).videoFrames;
     const atA = async () => (await totals(a.page)).videoFrames;
     await expectGrowing(atB, 20);
@@ -122,9 +121,7 @@ test.describe('group calls and recovery', () => {
     roomId,
   }) => {
     test.setTimeout(90_000); // Chromium notices a dead path only after ~5–8 s without consent responses
-    const a = await openCaller(browser, roomId, 'Ayla');
-    const b = await openCaller(browser, roomId, 'Bora');
-    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    const { a, b } = await aylaCallsBora(browser, roomId);
     const atB = async () => (await totals(b.page)).videoFrames;
     await expectGrowing(atB, 20);
     const offers = a.offers() + b.offers();
@@ -155,9 +152,7 @@ test.describe('calls and the signaling server', () => {
   test('a restart of the signaling server does not end the call', async ({ browser, roomId }) => {
     test.setTimeout(90_000); // a server of its own, stopped and started again
     server = await startServer({ port: E2E_PORT + 1 });
-    const a = await openCaller(browser, roomId, 'Ayla', { baseURL: server.url });
-    const b = await openCaller(browser, roomId, 'Bora', { baseURL: server.url });
-    await connectCall(a.page, 'Ayla', b.page, 'Bora', 'Voice call');
+    const { a, b } = await aylaCallsBora(browser, roomId, { baseURL: server.url, media: 'Voice call' });
     await expectGrowing(async () => (await totals(b.page)).audioPackets, 20);
 
     await server.restart();

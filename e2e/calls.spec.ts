@@ -1,4 +1,5 @@
 import {
+  aylaCallsBora,
   callPanel,
   connectCall,
   expectGrowing,
@@ -19,9 +20,7 @@ test.describe('calls between two people', () => {
     roomId,
   }) => {
     test.setTimeout(90_000); // the longest call test: media both ways, stats, focus, hang-up, silence
-    const a = await openCaller(browser, roomId, 'Ayla');
-    const b = await openCaller(browser, roomId, 'Bora');
-    await connectCall(a.page, 'Ayla', b.page, 'Bora');
+    const { a, b } = await aylaCallsBora(browser, roomId);
 
     for (const page of [a.page, b.page]) {
       await expectGrowing(async () => (await totals(page)).videoFrames, 20);

@@ -168,6 +168,19 @@ export async function connectCall(
   await expect(tile(callee, callerName)).toBeVisible();
 }
 
+/** Ayla calls Bora (each in a fresh context, in `roomId`) and Bora accepts: the usual start of a call test. */
+export async function aylaCallsBora(
+  browser: Browser,
+  roomId: string,
+  opts: { baseURL?: string; media?: 'Video call' | 'Voice call' } = {},
+): Promise<{ a: Caller; b: Caller }> {
+  const open = opts.baseURL ? { baseURL: opts.baseURL } : {};
+  const a = await openCaller(browser, roomId, 'Ayla', open);
+  const b = await openCaller(browser, roomId, 'Bora', open);
+  await connectCall(a.page, 'Ayla', b.page, 'Bora', opts.media);
+  return { a, b };
+}
+
 /** Live local tracks (camera, microphone, screen) still held by the page: what lights the camera. */
 export async function liveLocalTracks(page: Page): Promise<string[]> {
   return page.evaluate(() => {
