@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopChild } from '../../packages/server/test/support/stop-child.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The deployment's own location blocks (docs/deploy.md): the test runs exactly what operators copy. */
@@ -128,13 +129,7 @@ http {
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGQUIT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChild(child, 'SIGQUIT'); // nginx's graceful shutdown
       rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;

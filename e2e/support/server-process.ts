@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopChild } from '../../packages/server/test/support/stop-child.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -78,21 +79,13 @@ export async function startServer(opts: {
   const stop = async () => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGTERM');
-    const timer = setTimeout(() => running.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+    if (running) await stopChild(running, 'SIGTERM');
   };
 
   const kill = async () => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGKILL');
-    await exited;
+    if (running) await stopChild(running, 'SIGKILL');
   };
 
   await launch();

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopChild } from './stop-child.js';
 
 /** redis-server answers PING within a few ms of starting; this bounds a broken start. */
 const START_TIMEOUT_MS = 10_000;
@@ -78,10 +79,7 @@ export async function startRedis(port?: number): Promise<RedisProcess> {
   const kill = async (): Promise<void> => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGKILL');
-    await exited;
+    if (running) await stopChild(running, 'SIGKILL');
   };
 
   await start();
