@@ -7,7 +7,7 @@ import {
   videoBitrateFor,
 } from '../../src/index.js';
 import { settle } from './fakes.js';
-import { connect, side } from './harness.js';
+import { answeredCall, connect, side } from './harness.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -62,10 +62,7 @@ describe('CallManager: ringing', () => {
     const alice = side('alice', ['bob']);
     const bob = side('bob', ['alice']);
     connect(alice, bob);
-    alice.manager.start(['bob'], 'audio');
-    await settle();
-    bob.manager.accept();
-    await settle();
+    await answeredCall(alice, bob, 'audio');
 
     await vi.advanceTimersByTimeAsync(RING_TIMEOUT_MS * 2);
     expect(alice.manager.state.phase).toBe('active');
@@ -77,10 +74,7 @@ describe('CallManager: ringing', () => {
     const bob = side('bob', ['alice', 'carol']);
     const carol = side('carol', ['alice', 'bob']);
     connect(alice, bob, carol);
-    bob.manager.start(['carol'], 'video');
-    await settle();
-    carol.manager.accept();
-    await settle();
+    await answeredCall(bob, carol, 'video');
 
     alice.manager.start(['bob'], 'video');
     await settle();
@@ -128,10 +122,7 @@ describe('CallManager: group calls and presence', () => {
     const bob = side('bob', ['alice', 'carol']);
     const carol = side('carol', ['alice', 'bob']);
     connect(alice, bob, carol);
-    alice.manager.start(['bob'], 'video');
-    await settle();
-    bob.manager.accept();
-    await settle();
+    await answeredCall(alice, bob, 'video');
     expect(alice.transport.sender('bob', 'video')?.encodings[0]?.maxBitrate).toBe(videoBitrateFor(1));
 
     alice.manager.invite(['carol']);
@@ -181,10 +172,7 @@ describe('CallManager: group calls and presence', () => {
     const alice = side('alice', ['bob']);
     const bob = side('bob', ['alice']);
     connect(alice, bob);
-    alice.manager.start(['bob'], 'audio');
-    await settle();
-    bob.manager.accept();
-    await settle();
+    await answeredCall(alice, bob, 'audio');
 
     alice.manager.handlePeerLeft('bob');
     expect(alice.manager.state).toMatchObject({ phase: 'active' });
@@ -202,10 +190,7 @@ describe('CallManager: group calls and presence', () => {
     const alice = side('alice', ['bob']);
     const bob = side('bob', ['alice']);
     connect(alice, bob);
-    alice.manager.start(['bob'], 'video');
-    await settle();
-    bob.manager.accept();
-    await settle();
+    await answeredCall(alice, bob, 'video');
 
     alice.manager.close();
     alice.manager.close();

@@ -1,17 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type MediaProblem, STATS_INTERVAL_MS } from '../../src/index.js';
 import { type FakeTrack, settle } from './fakes.js';
-import { connect, type Side, side } from './harness.js';
+import { answeredCall, connect, type Side, side } from './harness.js';
 
 /** Alice video-calls Bob and Bob accepts; both managers live on fake devices and a fake mesh. */
 async function videoCall(): Promise<{ alice: Side; bob: Side }> {
   const alice = side('alice', ['bob']);
   const bob = side('bob', ['alice']);
   connect(alice, bob);
-  alice.manager.start(['bob'], 'video');
-  await settle();
-  bob.manager.accept();
-  await settle();
+  await answeredCall(alice, bob, 'video');
   return { alice, bob };
 }
 

@@ -1,6 +1,6 @@
 import type { CallMessage } from '@kopru/protocol';
 import { CallManager, type CallState, silentLogger } from '../../src/index.js';
-import { FakeCallTransport, FakeMediaDevices } from './fakes.js';
+import { FakeCallTransport, FakeMediaDevices, settle } from './fakes.js';
 
 export interface Side {
   id: string;
@@ -48,4 +48,12 @@ export function connect(...sides: Side[]): void {
       if (target) queueMicrotask(() => target.manager.handleMessage(from.id, message));
     };
   }
+}
+
+/** `caller` calls `callee` and the callee accepts; both have settled into the active call. */
+export async function answeredCall(caller: Side, callee: Side, media: 'audio' | 'video'): Promise<void> {
+  caller.manager.start([callee.id], media);
+  await settle();
+  callee.manager.accept();
+  await settle();
 }
