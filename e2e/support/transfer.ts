@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
@@ -15,8 +15,21 @@ export interface TestFile {
 export const sha256File = (file: string): string =>
   createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/**
+ * Every test file of this worker lives under one directory, removed when the worker exits: the
+ * transfer tests write several hundred MiB per run, which would otherwise pile up in /tmp.
+ */
+let scratchRoot: string | undefined;
+
 /** A fresh directory for one test's files. */
-export const scratchDir = (): string => mkdtempSync(path.join(tmpdir(), 'kopru-files-'));
+export const scratchDir = (): string => {
+  if (!scratchRoot) {
+    const root = mkdtempSync(path.join(tmpdir(), 'kopru-files-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    scratchRoot = root;
+  }
+  return mkdtempSync(path.join(scratchRoot, 'test-'));
+};
 
 /** Writes `size` random bytes to `dir/name` (creating folders) and returns its path and SHA-256. */
 export function makeFile(dir: string, name: string, size: number): TestFile {
