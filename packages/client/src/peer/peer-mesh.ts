@@ -4,9 +4,9 @@ import type { CandidateType } from './candidate-stats.js';
 import type { InvalidFrameReason } from './control-channel.js';
 import type { DataChannelSpec } from './data-channels.js';
 import { EpochLedger, judgeForSession, judgeWithoutSession } from './epochs.js';
-import { PeerPair } from './peer-pair.js';
+import { PeerPair, type SessionWiring } from './peer-pair.js';
 import { PeerSession } from './peer-session.js';
-import type { LinkStatus, PeerLinkState } from './recovery-ladder.js';
+import type { PeerLinkState } from './recovery-ladder.js';
 import {
   browserPeerConnection,
   type CreatePeerConnection,
@@ -150,7 +150,8 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
 
   /**
    * Switches relay-only mode on or off. Candidates already sent cannot be taken back and a live connection
-   * keeps using its pair, so every pair is rebuilt (the peer follows our reset) under the new policy.
+   * keeps using its pair, so every pair is rebuilt (the peer follows our reset) under the new policy: a new
+   * RTCPeerConnection, not `setConfiguration`. Our new one answers the peer's offer (see `PeerPair.replace`).
    */
   handleTransportPolicy(policy: RTCIceTransportPolicy): void {
     if (this.closed || this.configuration.iceTransportPolicy === policy) return;
@@ -274,6 +275,8 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
         pair.replace(data.epoch, false);
         break;
       case 'apply':
+        // A reset at our own epoch: both sides rebuilt in the same millisecond and both hold their offers.
+        if (data.kind === 'reset') pair.session.handlePeerRebuiltToo();
         break;
     }
     if (data.kind !== 'reset') pair.session.handleSignal(data);
@@ -292,7 +295,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
       timers: this.timers,
       random: this.random,
       logger: withFields(this.logger, { peerId }),
-      createSession: (sessionEpoch, link) => this.createSession(peerId, sessionEpoch, link),
+      createSession: (sessionEpoch, wiring) => this.createSession(peerId, sessionEpoch, wiring),
       nextEpoch: () => this.epochs.next(peerId),
       onState: (state) => this.emit('state', { peerId, state }),
       onSessionStarted: (sessionEpoch) => this.emit('session', { peerId, epoch: sessionEpoch }),
@@ -303,18 +306,20 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     return pair;
   }
 
-  private createSession(peerId: string, epoch: number, link: (status: LinkStatus) => void): PeerSession {
+  private createSession(peerId: string, epoch: number, wiring: SessionWiring): PeerSession {
     this.epochs.used(peerId, epoch);
     return new PeerSession({
       peerId,
       epoch,
       // Deterministic per pair, so the two sides always disagree: the smaller id yields.
       polite: this.selfId < peerId,
+      awaitPeerOffer: wiring.awaitPeerOffer,
       pc: this.createPeerConnection(this.configuration),
       logger: withFields(this.logger, { peerId, epoch }),
       hooks: {
         signal: (data) => this.emit('signal', { to: peerId, data }),
-        link,
+        link: wiring.link,
+        negotiationStarted: wiring.negotiationStarted,
         controlOpen: () => this.emit('control-open', { peerId }),
         controlClosed: () => this.emit('control-closed', { peerId }),
         message: (message) => this.emit('message', { peerId, message }),

@@ -1,6 +1,22 @@
 import type { PeerSession } from './peer-session.js';
 import { type LinkStatus, type PeerLinkState, RecoveryLadder } from './recovery-ladder.js';
-import type { Logger, Random, Timers } from './seams.js';
+import type { Logger, Random, TimerId, Timers } from './seams.js';
+
+/**
+ * How long a side that rebuilt and sent a `reset` holds its own offer for the peer's. The peer's offer
+ * follows one signaling round trip plus its setLocalDescription: 60–130 ms in the e2e runs on this busy
+ * 2-core machine, a few hundred ms across the internet. Past 3 s it is not coming (the reset was lost, or
+ * the peer runs code that does not answer resets with an offer): this side offers itself.
+ */
+export const REBUILD_OFFER_HOLD_MS = 3_000;
+
+/** What a new session reports to its pair, and how it starts. */
+export interface SessionWiring {
+  link(status: LinkStatus): void;
+  negotiationStarted(): void;
+  /** This side rebuilt and announced it: the peer offers, this session answers (see `PerfectNegotiation`). */
+  awaitPeerOffer: boolean;
+}
 
 export interface PeerPairOptions {
   peerId: string;
@@ -10,8 +26,8 @@ export interface PeerPairOptions {
   timers: Timers;
   random: Random;
   logger: Logger;
-  /** Builds the connection for `epoch`, reporting its link status to `link`. */
-  createSession(epoch: number, link: (status: LinkStatus) => void): PeerSession;
+  /** Builds the connection for `epoch`, reporting to the pair through `wiring`. */
+  createSession(epoch: number, wiring: SessionWiring): PeerSession;
   /** The epoch for a rebuild this side starts. */
   nextEpoch(): number;
   onState(state: PeerLinkState): void;
@@ -31,6 +47,7 @@ export class PeerPair {
   private readonly ladder: RecoveryLadder;
   private linkState: PeerLinkState | undefined;
   private staleOfferAnsweredAt: number | undefined;
+  private offerHoldTimer: TimerId | undefined;
   private closed = false;
 
   constructor(private readonly opts: PeerPairOptions) {
@@ -42,11 +59,12 @@ export class PeerPair {
       actions: {
         restartIce: (stalled) => this.current.restartIce(stalled),
         rebuild: () => this.rebuild(),
+        candidates: () => this.current.candidates,
         state: (state) => this.setState(state),
       },
     });
     this.ladder.setOffline(opts.offline);
-    this.current = this.build(opts.epoch);
+    this.current = this.build(opts.epoch, false);
   }
 
   /** Reports the first session; separate from the constructor so the owner can register the pair first. */
@@ -62,14 +80,25 @@ export class PeerPair {
     return this.linkState;
   }
 
-  /** Replaces the connection with a new one at `epoch`; with `announce`, the peer is asked to follow. */
+  /**
+   * Replaces the connection with a new one at `epoch`. With `announce`, the peer is asked to follow and
+   * the new connection waits for the peer's offer: the peer's rebuilt connection offers as soon as it
+   * exists, and two first offers crossing is what must not happen (see `PerfectNegotiation`).
+   */
   replace(epoch: number, announce: boolean): void {
     if (this.closed) return;
     const previous = this.current;
-    this.current = this.build(epoch); // first: if this throws, the previous connection stays in place
+    this.current = this.build(epoch, announce); // first: if this throws, the previous connection stays
     previous.close();
-    // Sent before the new connection's first offer, so the peer rebuilds before it sees that offer.
-    if (announce) this.opts.sendReset(epoch);
+    this.clearOfferHold();
+    if (announce) {
+      this.opts.sendReset(epoch);
+      const session = this.current;
+      this.offerHoldTimer = this.opts.timers.setTimeout(() => {
+        this.offerHoldTimer = undefined;
+        session.stopAwaitingPeerOffer('no offer from the peer within the hold');
+      }, REBUILD_OFFER_HOLD_MS);
+    }
     this.started();
   }
 
@@ -92,6 +121,7 @@ export class PeerPair {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.clearOfferHold();
     this.ladder.close();
     this.current.close();
     this.setState('closed');
@@ -109,8 +139,17 @@ export class PeerPair {
     }
   }
 
-  private build(epoch: number): PeerSession {
-    return this.opts.createSession(epoch, (status) => this.ladder.update(status));
+  private build(epoch: number, awaitPeerOffer: boolean): PeerSession {
+    return this.opts.createSession(epoch, {
+      link: (status) => this.ladder.update(status),
+      negotiationStarted: () => this.ladder.negotiationStarted(),
+      awaitPeerOffer,
+    });
+  }
+
+  private clearOfferHold(): void {
+    if (this.offerHoldTimer !== undefined) this.opts.timers.clearTimeout(this.offerHoldTimer);
+    this.offerHoldTimer = undefined;
   }
 
   private started(): void {

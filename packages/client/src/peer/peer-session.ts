@@ -17,6 +17,8 @@ import type { Logger } from './seams.js';
 export interface PeerSessionHooks {
   signal(data: SignalData): void;
   link(status: LinkStatus): void;
+  /** The first description went out or came in: ICE candidates should follow within moments. */
+  negotiationStarted(): void;
   controlOpen(): void;
   controlClosed(): void;
   message(message: PeerMessage): void;
@@ -28,6 +30,8 @@ export interface PeerSessionOptions {
   peerId: string;
   epoch: number;
   polite: boolean;
+  /** This side rebuilt and sent a `reset`: answer the peer's offer rather than cross it (see the negotiation). */
+  awaitPeerOffer?: boolean;
   pc: PeerConnectionLike;
   logger: Logger;
   hooks: PeerSessionHooks;
@@ -42,6 +46,9 @@ export class PeerSession {
   readonly epoch: number;
   private closed = false;
   private lastLink: LinkStatus | undefined;
+  private negotiating = false;
+  private localCandidates = 0;
+  private remoteCandidates = 0;
   private readonly pc: PeerConnectionLike;
   private readonly negotiation: PerfectNegotiation;
   private readonly control: ControlChannel;
@@ -56,11 +63,23 @@ export class PeerSession {
     pc.addEventListener('track', (event) => {
       if (!this.closed) hooks.track(event);
     });
+    pc.addEventListener('icecandidate', (event) => {
+      if (event.candidate) this.localCandidates += 1;
+    });
     this.negotiation = new PerfectNegotiation(pc, {
       polite: opts.polite,
+      awaitPeerOffer: opts.awaitPeerOffer ?? false,
       logger,
       send: (signal) => {
-        if (!this.closed) hooks.signal({ ...signal, epoch: this.epoch });
+        if (this.closed) return;
+        if (signal.kind === 'description') this.noteNegotiationStarted();
+        hooks.signal({ ...signal, epoch: this.epoch });
+      },
+      rolledBack: () => {
+        this.localCandidates = 0;
+      },
+      remoteCandidateAdded: () => {
+        this.remoteCandidates += 1;
       },
     });
     // Created at once on both sides: the first channel makes `negotiationneeded` fire.
@@ -103,11 +122,41 @@ export class PeerSession {
     return primaryFingerprint(this.pc.remoteDescription?.sdp);
   }
 
+  /**
+   * ICE candidates that can take part in checks: gathered here since our last rolled-back offer (those of
+   * a rolled-back offer are void), and accepted from the peer (trickled, or in its SDP; a browser also
+   * lists added candidates in the descriptions, hence the larger of the two, not the sum).
+   */
+  get candidates(): { local: number; remote: number } {
+    const inSdp = (sdp: string | undefined) => sdp?.match(/^a=candidate:/gm)?.length ?? 0;
+    return {
+      local: Math.max(this.localCandidates, inSdp(this.pc.localDescription?.sdp)),
+      remote: Math.max(this.remoteCandidates, inSdp(this.pc.remoteDescription?.sdp)),
+    };
+  }
+
   /** A signal whose epoch the owner has already matched to this session. */
   handleSignal(data: SignalData): void {
     if (this.closed) return;
-    if (data.kind === 'description') this.negotiation.handleDescription(data.description);
-    else if (data.kind === 'candidate') this.negotiation.handleCandidate(data.candidate);
+    if (data.kind === 'description') {
+      this.noteNegotiationStarted();
+      this.negotiation.handleDescription(data.description);
+    } else if (data.kind === 'candidate') {
+      this.negotiation.handleCandidate(data.candidate);
+    }
+  }
+
+  /** Stop holding our offers for the peer's: it is not coming (see `PerfectNegotiation`). */
+  stopAwaitingPeerOffer(reason: string): void {
+    if (!this.closed) this.negotiation.stopAwaitingPeerOffer(reason);
+  }
+
+  /**
+   * The peer announced a rebuild at this very epoch: both sides rebuilt in the same millisecond and each
+   * holds its offers for the other's. The impolite side stops holding, so exactly one offers.
+   */
+  handlePeerRebuiltToo(): void {
+    if (!this.opts.polite) this.stopAwaitingPeerOffer('the peer rebuilt at the same epoch');
   }
 
   send(message: PeerMessage): boolean {
@@ -162,6 +211,12 @@ export class PeerSession {
     this.negotiation.close();
     this.control.close();
     this.pc.close();
+  }
+
+  private noteNegotiationStarted(): void {
+    if (this.negotiating) return;
+    this.negotiating = true;
+    this.opts.hooks.negotiationStarted();
   }
 
   private reportLink(): void {

@@ -13,7 +13,18 @@ type RemoteCandidate = Extract<SignalData, { kind: 'candidate' }>['candidate'];
 export interface NegotiationOptions {
   /** The polite side yields in glare (rolls back its own offer); the impolite side ignores the other's. */
   polite: boolean;
+  /**
+   * Hold our own offers until the peer's arrives (or `stopAwaitingPeerOffer`): this side rebuilt and told
+   * the peer with a `reset`, so the peer's new connection offers, and ours answers it instead of crossing
+   * it. Crossed first offers make the polite side roll back the offer that created its ICE transport, and
+   * Chromium then sometimes never gathers candidates on it (docs/architecture.md, "Rebuilds").
+   */
+  awaitPeerOffer?: boolean;
   send(signal: NegotiationSignal): void;
+  /** Our pending offer is being rolled back: the ICE candidates gathered for it are void. */
+  rolledBack?(): void;
+  /** A remote candidate was accepted by the connection (not one of an ignored offer). */
+  remoteCandidateAdded?(): void;
   logger: Logger;
 }
 
@@ -28,14 +39,31 @@ export class PerfectNegotiation {
   private makingOffer = false;
   private ignoreOffer = false;
   private closed = false;
+  private awaitingPeerOffer: boolean;
+  /** `negotiationneeded` fired while we held our offers: make one when the hold ends without a peer offer. */
+  private deferredNegotiation = false;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pc: PeerConnectionLike,
     private readonly opts: NegotiationOptions,
   ) {
-    pc.addEventListener('negotiationneeded', () => void this.negotiate());
+    this.awaitingPeerOffer = opts.awaitPeerOffer ?? false;
+    pc.addEventListener('negotiationneeded', () => this.handleNegotiationNeeded());
     pc.addEventListener('icecandidate', (event) => this.sendCandidate(event));
+  }
+
+  /** Ends the hold: the peer's offer is not coming (its reset was lost, or both held); offer if needed. */
+  stopAwaitingPeerOffer(reason: string): void {
+    if (this.closed || !this.awaitingPeerOffer) return;
+    this.awaitingPeerOffer = false;
+    this.opts.logger.info("no longer waiting for the peer's offer", {
+      reason,
+      offering: this.deferredNegotiation,
+    });
+    if (!this.deferredNegotiation) return;
+    this.deferredNegotiation = false;
+    void this.negotiate();
   }
 
   handleDescription(description: RemoteDescription): void {
@@ -56,11 +84,14 @@ export class PerfectNegotiation {
     if (!stalled || this.pc.signalingState !== 'have-local-offer') {
       this.opts.logger.info('ICE restart');
       this.pc.restartIce();
+      // Recovery cannot keep waiting for the peer: a held offer goes out now, carrying the restart.
+      this.stopAwaitingPeerOffer('ICE restart');
       return;
     }
     this.enqueue(async () => {
       if (this.pc.signalingState === 'have-local-offer' && !this.makingOffer) {
         this.opts.logger.info('ICE restart: rolling back an unanswered offer');
+        this.opts.rolledBack?.();
         await this.pc.setLocalDescription({ type: 'rollback' });
       }
       this.pc.restartIce();
@@ -69,6 +100,16 @@ export class PerfectNegotiation {
 
   close(): void {
     this.closed = true;
+  }
+
+  private handleNegotiationNeeded(): void {
+    if (!this.awaitingPeerOffer) {
+      void this.negotiate();
+      return;
+    }
+    // The browser keeps its negotiation-needed flag; it fires again after our answer if still needed.
+    this.opts.logger.debug("negotiation needed: holding our offer for the peer's");
+    this.deferredNegotiation = true;
   }
 
   private async negotiate(): Promise<void> {
@@ -99,7 +140,16 @@ export class PerfectNegotiation {
       this.opts.logger.debug('glare: ignoring the remote offer (impolite side)');
       return;
     }
-    if (offerCollision) this.opts.logger.debug('glare: rolling back our offer (polite side)');
+    if (offerCollision) {
+      this.opts.logger.debug('glare: rolling back our offer (polite side)');
+      this.opts.rolledBack?.();
+    }
+    if (description.type === 'offer' && this.awaitingPeerOffer) {
+      // What we held for. Once our answer makes the state stable the browser re-evaluates its
+      // negotiation-needed flag and fires again for anything the peer's offer did not cover (our media).
+      this.awaitingPeerOffer = false;
+      this.deferredNegotiation = false;
+    }
     this.opts.logger.debug('set remote description', { type: description.type, sdp: description.sdp });
     await pc.setRemoteDescription(description);
     if (description.type === 'offer') {
@@ -112,6 +162,7 @@ export class PerfectNegotiation {
     this.opts.logger.debug('add remote candidate', { candidate: candidate?.candidate ?? null });
     try {
       await this.pc.addIceCandidate(candidate);
+      if (candidate?.candidate) this.opts.remoteCandidateAdded?.();
     } catch (error) {
       // Candidates of an offer we ignored are expected to fail; anything else is worth a line in the log.
       if (this.ignoreOffer) return;

@@ -19,6 +19,17 @@ export const DISCONNECTED_GRACE_MS = 3_000;
  */
 export const CONNECT_TIMEOUT_MS = 15_000;
 
+/**
+ * How long a connection may go, after its first offer or answer, without an ICE candidate gathered here,
+ * or without one accepted from the peer. Chromium gathers host candidates within milliseconds of
+ * setLocalDescription and a TURN allocation on loopback in ~50 ms (e2e logs); a TURN request lost twice is
+ * resent at 1.5 s and three times at 3.5 s (RFC 8489 §6.2.1). None gathered after 5 s means gathering is
+ * stuck — as Chromium left the side that rolled back its first offer in crossed offers — and ICE restarts
+ * do not unstick it (measured: three restarts over 45 s, still no candidate): the connection is rebuilt.
+ * None from the peer means the exchange itself stalled: the first ICE restart comes now.
+ */
+export const NO_CANDIDATES_TIMEOUT_MS = 5_000;
+
 /** ICE restarts without reaching `connected` before the connection is rebuilt from scratch. */
 export const MAX_ICE_RESTARTS = 3;
 
@@ -54,6 +65,8 @@ export interface RecoveryActions {
   restartIce(stalled: boolean): void;
   /** Replace the connection with a new one under a new epoch; `sessionStarted` follows. */
   rebuild(): void;
+  /** ICE candidates the live connection has gathered (`local`) and received from the peer (`remote`). */
+  candidates(): { local: number; remote: number };
   state(state: PeerLinkState): void;
 }
 
@@ -68,6 +81,9 @@ export interface RecoveryLadderOptions {
  * The recovery ladder of one peer pair, across its successive connections:
  * `disconnected` → grace → ICE restart; `failed` or no progress within the connect timeout → ICE restart;
  * after `MAX_ICE_RESTARTS` restarts without `connected` → rebuild with exponential backoff and jitter.
+ * `NO_CANDIDATES_TIMEOUT_MS` after a connection's first offer or answer: with no ICE candidate gathered
+ * here it skips the ICE restarts and is rebuilt at once (same backoff and jitter); with candidates here
+ * but none from the peer, the first ICE restart (renegotiation) comes now instead of at the connect timeout.
  * Offline, it waits for `setOffline(false)` rather than spending attempts on a dead network.
  */
 export class RecoveryLadder {
@@ -79,6 +95,7 @@ export class RecoveryLadder {
   private closed = false;
   private graceTimer: TimerId | undefined;
   private connectTimer: TimerId | undefined;
+  private candidateTimer: TimerId | undefined;
   private rebuildTimer: TimerId | undefined;
 
   constructor(private readonly opts: RecoveryLadderOptions) {}
@@ -96,6 +113,16 @@ export class RecoveryLadder {
     this.status = 'connecting';
     this.publish(this.everConnected ? 'reconnecting' : 'connecting');
     this.armConnectTimer();
+  }
+
+  /** The live connection's first offer or answer went out or came in: its ICE candidates must follow. */
+  negotiationStarted(): void {
+    if (this.closed || this.offline || this.status === 'connected') return;
+    this.clear('candidate');
+    this.candidateTimer = this.opts.timers.setTimeout(() => {
+      this.candidateTimer = undefined;
+      this.checkCandidates();
+    }, NO_CANDIDATES_TIMEOUT_MS);
   }
 
   update(status: LinkStatus): void {
@@ -178,17 +205,43 @@ export class RecoveryLadder {
     this.scheduleRebuild(reason);
   }
 
+  private checkCandidates(): void {
+    if (this.closed || this.offline || this.status === 'connected') return;
+    const { local, remote } = this.opts.actions.candidates();
+    if (local > 0 && remote > 0) return; // checks can run: the connect timeout watches the rest
+    if (local > 0) {
+      // We gathered, the peer sent nothing: our offer or its answer was lost, or its gathering is stuck
+      // (then its own guard rebuilds). Renegotiate now, rolling back an unanswered offer.
+      this.opts.logger.info('recovery: no ICE candidate from the peer', { local, remote });
+      this.climb('no ICE candidate from the peer', true);
+      return;
+    }
+    // Our own gathering is stuck: only a new connection gathers again.
+    this.clear('grace');
+    this.clear('connect');
+    // Not 'failed': nothing has been tried and failed yet, the pair is simply being set up again.
+    this.scheduleRebuild('no local ICE candidate', this.everConnected ? 'reconnecting' : 'connecting', {
+      local,
+      remote,
+    });
+  }
+
   /** The rebuild itself threw (e.g. the configuration was refused): try again after the next backoff. */
   rebuildFailed(): void {
     if (!this.closed && !this.offline) this.scheduleRebuild('rebuild failed');
   }
 
-  private scheduleRebuild(reason: string): void {
+  private scheduleRebuild(reason: string, state: PeerLinkState = 'failed', fields = {}): void {
     if (this.rebuildTimer !== undefined) return;
     const delay = rebuildDelay(this.rebuilds, this.opts.random);
     this.rebuilds += 1;
-    this.opts.logger.info('recovery: rebuild scheduled', { reason, delay, rebuild: this.rebuilds });
-    this.publish('failed');
+    this.opts.logger.info('recovery: rebuild scheduled', {
+      reason,
+      delay,
+      rebuild: this.rebuilds,
+      ...fields,
+    });
+    this.publish(state);
     this.rebuildTimer = this.opts.timers.setTimeout(() => {
       this.rebuildTimer = undefined;
       this.opts.actions.rebuild();
@@ -212,7 +265,7 @@ export class RecoveryLadder {
     this.opts.actions.state(state);
   }
 
-  private clear(which: 'grace' | 'connect' | 'rebuild'): void {
+  private clear(which: 'grace' | 'connect' | 'candidate' | 'rebuild'): void {
     const key = `${which}Timer` as const;
     const id = this[key];
     if (id !== undefined) this.opts.timers.clearTimeout(id);
@@ -222,6 +275,7 @@ export class RecoveryLadder {
   private clearTimers(): void {
     this.clear('grace');
     this.clear('connect');
+    this.clear('candidate');
     this.clear('rebuild');
   }
 }

@@ -4,7 +4,9 @@ import { selectedCandidatePairType } from '../../src/peer/candidate-stats.js';
 import { decodeControlFrame } from '../../src/peer/control-channel.js';
 import { isFeatureChannelId } from '../../src/peer/data-channels.js';
 import {
+  CONNECT_TIMEOUT_MS,
   linkStatus,
+  NO_CANDIDATES_TIMEOUT_MS,
   type PeerLinkState,
   REBUILD_BACKOFF_BASE_MS,
   REBUILD_BACKOFF_MAX_MS,
@@ -161,7 +163,7 @@ describe('RecoveryLadder on its own', () => {
     vi.useRealTimers();
   });
 
-  const ladder = () => {
+  const ladder = (candidates = { local: 1, remote: 1 }) => {
     const calls: string[] = [];
     const states: PeerLinkState[] = [];
     const instance = new RecoveryLadder({
@@ -171,6 +173,7 @@ describe('RecoveryLadder on its own', () => {
       actions: {
         restartIce: (stalled) => calls.push(stalled ? 'restart (stalled)' : 'restart'),
         rebuild: () => calls.push('rebuild'),
+        candidates: () => candidates,
         state: (state) => {
           if (states.at(-1) !== state) states.push(state); // the mesh reports changes only
         },
@@ -194,6 +197,65 @@ describe('RecoveryLadder on its own', () => {
     vi.advanceTimersByTime(60_000);
     expect(calls).toEqual(['restart', 'restart', 'restart']);
     expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'failed', 'connected']);
+  });
+
+  it('rebuilds without ICE restarts a connection that gathered no candidate within the timeout', () => {
+    vi.useFakeTimers();
+    for (const stuck of [
+      { local: 0, remote: 3 },
+      { local: 0, remote: 0 },
+    ]) {
+      const { instance, calls, states } = ladder(stuck);
+      instance.sessionStarted();
+      instance.negotiationStarted();
+      instance.update('connecting');
+      vi.advanceTimersByTime(NO_CANDIDATES_TIMEOUT_MS - 1);
+      expect(calls).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(instance.rebuildPending).toBe(true);
+      vi.advanceTimersByTime(rebuildDelay(0, () => 0.5));
+      expect(calls).toEqual(['rebuild']);
+      expect(states).toEqual(['connecting']); // being set up again, not 'failed'
+      instance.close();
+    }
+  });
+
+  it('renegotiates at once, rolling back an unanswered offer, when only the peer sent no candidate', () => {
+    vi.useFakeTimers();
+    const { instance, calls } = ladder({ local: 2, remote: 0 });
+    instance.sessionStarted();
+    instance.negotiationStarted();
+    vi.advanceTimersByTime(NO_CANDIDATES_TIMEOUT_MS - 1);
+    expect(calls).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(calls).toEqual(['restart (stalled)']);
+    expect(instance.rebuildPending).toBe(false);
+    // The rest of the ladder runs on the connect timeout from there.
+    vi.advanceTimersByTime(CONNECT_TIMEOUT_MS);
+    expect(calls).toEqual(['restart (stalled)', 'restart (stalled)']);
+    instance.close();
+  });
+
+  it('leaves a connection with candidates on both sides, or one that connected, to the connect timeout', () => {
+    vi.useFakeTimers();
+    const flowing = ladder({ local: 1, remote: 1 });
+    flowing.instance.sessionStarted();
+    flowing.instance.negotiationStarted();
+    vi.advanceTimersByTime(NO_CANDIDATES_TIMEOUT_MS);
+    expect(flowing.instance.rebuildPending).toBe(false);
+    vi.advanceTimersByTime(CONNECT_TIMEOUT_MS - NO_CANDIDATES_TIMEOUT_MS);
+    expect(flowing.calls).toEqual(['restart (stalled)']);
+
+    // Connected (a peer-reflexive pair needs no trickled candidate), then dropped back: no guard.
+    const connected = ladder({ local: 0, remote: 0 });
+    connected.instance.sessionStarted();
+    connected.instance.negotiationStarted();
+    connected.instance.update('connected');
+    connected.instance.update('connecting');
+    vi.advanceTimersByTime(NO_CANDIDATES_TIMEOUT_MS);
+    expect(connected.calls).toEqual([]);
+    flowing.instance.close();
+    connected.instance.close();
   });
 
   it('does nothing after close', () => {

@@ -3,6 +3,7 @@ import {
   CONNECT_TIMEOUT_MS,
   DISCONNECTED_GRACE_MS,
   MAX_ICE_RESTARTS,
+  NO_CANDIDATES_TIMEOUT_MS,
   REBUILD_BACKOFF_BASE_MS,
   REBUILD_JITTER,
 } from '../../src/peer/recovery-ladder.js';
@@ -161,7 +162,7 @@ describe('recovery ladder', () => {
     expect(a.closed).toBe(true);
   });
 
-  it('climbs the ladder when a connection never leaves "new" (e.g. a bad TURN credential)', async () => {
+  it('climbs the ladder when a connection never leaves "new" (e.g. the peer is unreachable)', async () => {
     const net = new FakeNetwork();
     net.random = () => 0;
     net.route = () => 'drop'; // nothing ever reaches bob
@@ -170,7 +171,9 @@ describe('recovery ladder', () => {
     const pc = net.world.live('alice', 'bob');
     const first = alice.epochOf('bob') ?? -1;
 
-    await advance(CONNECT_TIMEOUT_MS - 1);
+    // Alice gathers, but no candidate ever comes from bob: the first restart comes at the candidate
+    // timeout, not at the connect timeout.
+    await advance(NO_CANDIDATES_TIMEOUT_MS - 1);
     expect(pc.iceConnectionState).toBe('new');
     expect(pc.restartIceCalls).toBe(0);
     await advance(1);

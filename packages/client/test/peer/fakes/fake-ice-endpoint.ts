@@ -17,6 +17,8 @@ export abstract class FakeIceEndpoint extends FakeEventTarget<PeerConnectionEven
   connectionState: RTCPeerConnectionState = 'new';
   readonly channels = new Map<number, FakeDataChannel>();
   localCandidateType: CandidateType = 'host';
+  /** Gathers nothing from now on, ICE restarts included (what Chromium did after a rolled-back first offer). */
+  gatheringStuck = false;
   closed = false;
   private readonly remoteUfragsWithCandidates = new Set<string>();
   private generation = '';
@@ -106,7 +108,7 @@ export abstract class FakeIceEndpoint extends FakeEventTarget<PeerConnectionEven
   /** One host (or configured type) candidate for the generation, then the end of candidates. */
   protected gather(ufrag: string): void {
     this.world.later(() => {
-      if (this.closed) return;
+      if (this.closed || this.gatheringStuck) return;
       const init: RTCIceCandidateInit = {
         candidate: `candidate:1 1 udp 2122260223 10.0.0.${this.number} 50000 typ ${this.localCandidateType}`,
         sdpMid: '0',

@@ -17,6 +17,8 @@ export class FakePeerConnection extends FakeIceEndpoint implements PeerConnectio
   readonly configurations: RTCConfiguration[] = [];
   restartIceCalls = 0;
   remoteDescriptionsSet = 0;
+  /** Local offers rolled back, implicitly (a remote offer in glare) or explicitly. */
+  rollbacks = 0;
   /** The ICE generation in use: our ufrag and the remote one, once an offer/answer completed. */
   currentLocal: Described | undefined;
   currentRemote: Described | undefined;
@@ -73,9 +75,13 @@ export class FakePeerConnection extends FakeIceEndpoint implements PeerConnectio
       const mediaBefore = this.negotiatedMedia;
       this.remoteDescriptionsSet += 1;
       if (description.type === 'offer') {
-        if (this.signalingState === 'have-local-offer')
+        if (this.signalingState === 'have-local-offer') {
           this.pendingLocal = undefined; // implicit rollback
-        else if (this.signalingState !== 'stable' && this.signalingState !== 'have-remote-offer') {
+          this.rollbacks += 1;
+          // Seen in Chromium 156 (e2e logs): rolling back the offer that created the ICE transport leaves
+          // the connection without candidates for its answer and for every later offer, restarts included.
+          if (!this.currentLocal && this.world.firstOfferRollbackStopsGathering) this.gatheringStuck = true;
+        } else if (this.signalingState !== 'stable' && this.signalingState !== 'have-remote-offer') {
           throw invalidState(`remote offer in ${this.signalingState}`);
         }
         this.pendingRemote = { type: 'offer', sdp };
@@ -146,6 +152,7 @@ export class FakePeerConnection extends FakeIceEndpoint implements PeerConnectio
     if (this.signalingState !== 'have-local-offer' && this.signalingState !== 'have-remote-offer') {
       throw invalidState(`rollback in ${this.signalingState}`);
     }
+    if (this.signalingState === 'have-local-offer') this.rollbacks += 1;
     this.pendingLocal = undefined;
     this.pendingRemote = undefined;
     this.negotiationNeeded = false;

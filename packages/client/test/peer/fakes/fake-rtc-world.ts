@@ -12,6 +12,13 @@ export class FakeRtcWorld {
   private readonly blocked = new Set<string>();
   /** How many of the next `createPeerConnection` calls throw (like a refused configuration). */
   failCreates = 0;
+  /**
+   * Chromium's behaviour in crossed first offers (e2e logs, Chromium 156): the side that rolls back the
+   * offer that created its ICE transport, as the polite side does, then never gathers a candidate.
+   */
+  firstOfferRollbackStopsGathering = false;
+  /** How many of the next connections never gather a candidate (stuck from the start). */
+  stuckGatherers = 0;
   private evaluationScheduled = false;
   private ufrags = 0;
 
@@ -23,6 +30,10 @@ export class FakeRtcWorld {
         throw new DOMException('configuration refused', 'InvalidAccessError');
       }
       const pc = new FakePeerConnection(this, owner, this.all.length + 1, configuration);
+      if (this.stuckGatherers > 0) {
+        this.stuckGatherers -= 1;
+        pc.gatheringStuck = true;
+      }
       this.all.push(pc);
       return pc;
     };
