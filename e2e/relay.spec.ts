@@ -94,6 +94,76 @@ test('relay-only peers connect through coturn: relay pairs on both sides, chat w
   expect([...a.problems, ...b.problems]).toEqual([]);
 });
 
+/**
+ * Bound for one reconnection after a relay-only switch. Here it takes 0.2–2 s (two Chromiums and coturn on
+ * two cores); before the rebuild stopped crossing offers, about one switch in six stalled for ~60 s
+ * (three ICE restarts, then a rebuild). 10 s also stays above the candidate guard's worst case
+ * (5 s + ~1.3 s backoff + a negotiation), so it tests that nothing waits for the ICE-restart ladder.
+ */
+const RECONNECT_BOUND_MS = 10_000;
+const SWITCH_CYCLES = 4;
+
+test(`switching relay-only on and off on a live pair moves it through coturn and back, ${SWITCH_CYCLES} times, each within ${RECONNECT_BOUND_MS / 1000} s`, async ({
+  browser,
+  roomId,
+}) => {
+  test.setTimeout(60_000 + SWITCH_CYCLES * 2 * RECONNECT_BOUND_MS);
+  const options = { baseURL: server.url, onPage: recordingPeerConnections };
+  const a = await openPerson(browser, roomId, options);
+  const b = await openPerson(browser, roomId, options);
+  await rename(a.page, 'Ece');
+  await rename(b.page, 'Ferit');
+  await openConversationWith(a.page, 'Ferit');
+  await openConversationWith(b.page, 'Ece');
+  const header = a.page.getByRole('heading', { name: 'Ferit' }).locator('..');
+  const inList = peopleList(b.page).getByRole('button', { name: /^Ece/ });
+  const direct = (p: SelectedPair) => p.local === 'host' && p.remote === 'host';
+  await waitForPair(a.page, (p) => p.policy === 'all' && direct(p));
+  await waitForPair(b.page, direct);
+  await expect(header).toContainText('direct');
+
+  const relayOnly = a.page.getByRole('checkbox', { name: RELAY_ONLY });
+  // Polled often, so the figures measure the reconnection rather than the polling.
+  const poll = { timeout: RECONNECT_BOUND_MS, intervals: [100] };
+  const took: { on: number; off: number }[] = [];
+  for (let cycle = 1; cycle <= SWITCH_CYCLES; cycle += 1) {
+    // On: only Ece is relay-only, so Ece gathers nothing but relay candidates and each side's selected
+    // pair has Ece's relay address at one end (Ferit's own candidates may be host ones).
+    let started = Date.now();
+    await relayOnly.check();
+    const onA = await waitForPair(
+      a.page,
+      (p) => p.policy === 'relay' && p.local === 'relay' && p.remote !== undefined,
+      poll,
+    );
+    const onB = await waitForPair(b.page, (p) => p.remote === 'relay', poll);
+    const on = Date.now() - started;
+    expect(new Set(onA.offeredTypes)).toEqual(new Set(['relay']));
+    expect(onB.remoteSdp).not.toMatch(/ typ (host|srflx)/); // Ferit was never told a real address of Ece
+    await expect(header).toContainText('relayed');
+    await expect(inList).toContainText('relayed');
+    await send(a.page, `aktarıcıdan ${cycle}`);
+    await expect(messageLog(b.page)).toContainText(`aktarıcıdan ${cycle}`);
+
+    // Off: a new connection with host candidates again; both sides back on a direct host↔host pair.
+    started = Date.now();
+    await relayOnly.uncheck();
+    await waitForPair(a.page, (p) => p.policy === 'all' && direct(p), poll);
+    await waitForPair(b.page, direct, poll);
+    const off = Date.now() - started;
+    await expect(header).toContainText('direct');
+    await expect(inList).toContainText('direct');
+    await send(b.page, `doğrudan ${cycle}`);
+    await expect(messageLog(a.page)).toContainText(`doğrudan ${cycle}`);
+    took.push({ on, off });
+  }
+  const figures = took.map((t, i) => `cycle ${i + 1}: on ${t.on} ms, off ${t.off} ms`).join('; ');
+  test.info().annotations.push({ type: 'relay-only switch reconnections', description: figures });
+  console.log(`relay-only switch reconnections: ${figures}`);
+  for (const t of took) expect(Math.max(t.on, t.off)).toBeLessThan(RECONNECT_BOUND_MS);
+  expect([...a.problems, ...b.problems]).toEqual([]);
+});
+
 test('relay-only peers move a 20 MiB file through coturn: relay pairs on both sides carry it, the saved copy hashes like the original', async ({
   browser,
   roomId,

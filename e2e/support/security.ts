@@ -65,14 +65,21 @@ export async function connectedPair(page: Page): Promise<SelectedPair | undefine
   });
 }
 
-/** Waits until the page holds a connected RTCPeerConnection whose selected pair satisfies `check`. */
-export async function waitForPair(page: Page, check: (pair: SelectedPair) => boolean): Promise<SelectedPair> {
+/**
+ * Waits until the page holds a connected RTCPeerConnection whose selected pair satisfies `check`;
+ * `poll` overrides the expect timeout and polling intervals (to time a reconnection).
+ */
+export async function waitForPair(
+  page: Page,
+  check: (pair: SelectedPair) => boolean,
+  poll: { timeout?: number; intervals?: number[] } = {},
+): Promise<SelectedPair> {
   let last: SelectedPair | undefined;
   await expect
     .poll(async () => {
       last = await connectedPair(page);
       return last !== undefined && check(last);
-    })
+    }, poll)
     .toBe(true);
   return last as SelectedPair;
 }
