@@ -63,6 +63,21 @@ export const BACKLOG_LOW_BYTES = 4 * 1024 * 1024;
 /** How often a throttled receiver looks at its backlog again. */
 export const BACKLOG_POLL_MS = 50;
 
+/**
+ * The sender's window: at most this many bytes of a transfer sent past the receiver's last acknowledged
+ * *written* offset (`file-progress`: bytes its worker has written to storage and hashed). It bounds what
+ * can wait in the receiving renderer when that machine is starved of CPU — the WebRTC message queue, the
+ * hand-off to the worker, the worker's own queue — which no receiver-side brake can refuse: with a
+ * starved machine (docs/benchmarks.md) the receiver grew +270 MiB for a 256 MiB file without it.
+ * Why 32 MiB: acks come every `CHECKPOINT_INTERVAL_MS` (500 ms) and lag the writes by up to the worker's
+ * 1 MiB acknowledgement step, so a window must hold more than the link carries in that time or it
+ * throttles a healthy transfer: 37 MB/s (MEASURED.md's best between two processes) × 0.5 s ≈ 18 MB, plus
+ * the channel's 1 MiB queue. 32 MiB (33.5 MB) leaves about 0.4 s for a late ack, and caps the rate at about
+ * one window per ack interval (≈ 60 MB/s), above anything measured here. 64 MiB would spend the whole
+ * receiver memory target (+64 MiB) on data in flight alone.
+ */
+export const SEND_WINDOW_BYTES = 32 * 1024 * 1024;
+
 /** Progress events for the UI at most this often (a re-render per frame would cost the transfer). */
 export const PROGRESS_EVENT_INTERVAL_MS = 250;
 

@@ -12,6 +12,8 @@ export interface TransferContext {
   readonly hasher: SourceHasher;
   readonly timers: Timers;
   readonly logger: Logger;
+  /** The sender's window (`SEND_WINDOW_BYTES`; smaller in tests). */
+  readonly sendWindowBytes: number;
   now(): number;
   /** A control message to the transfer's peer; false when its channel is not open. */
   send(message: PeerMessage): boolean;

@@ -6,6 +6,7 @@ import {
 } from './constants.js';
 import { storageKey, type TransferContext } from './context.js';
 import type { DecodedFileFrame } from './framing.js';
+import { batchPoint } from './offsets.js';
 import { RateMeter } from './rate-meter.js';
 import { ReceiveCursor } from './receive-cursor.js';
 import { baseName } from './source.js';
@@ -46,9 +47,17 @@ export class IncomingFiles {
     return this.record.id;
   }
 
-  /** Opens the current file's storage and tells the sender where to continue. */
+  /**
+   * Opens the current file's storage and tells the sender where to continue. With the storage behind
+   * (more than `BACKLOG_LOW_BYTES` not yet written) it waits first: the sender restarts its window from
+   * the resume point, so what is still unwritten there would count as acknowledged.
+   */
   begin(): void {
     if (this.closed) return;
+    if (this.ctx.storage.backlog() > BACKLOG_LOW_BYTES) {
+      this.waitForStorage();
+      return;
+    }
     const current = this.currentIndex();
     if (current !== undefined) {
       this.openSink(current);
@@ -240,10 +249,8 @@ export class IncomingFiles {
       const status = this.record.status;
       if (this.closed || !(status === 'active' || status === 'paused' || status === 'waiting-source')) return;
       void this.checkpoint();
-      const current = this.currentIndex();
-      if (current !== undefined && status === 'active') {
-        const offset = this.bytesOf(current, current);
-        this.ctx.send({ type: 'file-progress', transferId: this.id, fileIndex: current, offset });
+      if (this.currentIndex() !== undefined && status === 'active') {
+        this.ctx.send({ type: 'file-progress', transferId: this.id, ...this.writtenPoint() });
       }
       this.ctx.changed(false);
       this.checkpointTimer = this.ctx.timers.setTimeout(tick, CHECKPOINT_INTERVAL_MS);
@@ -265,6 +272,12 @@ export class IncomingFiles {
       backlog: this.ctx.storage.backlog(),
     });
     this.ctx.send({ type: 'file-pause', transferId: this.id, paused: true, reason: 'busy' });
+    this.waitForStorage();
+  }
+
+  /** Calls `begin` once the storage backlog is under `BACKLOG_LOW_BYTES` (if still active then). */
+  private waitForStorage(): void {
+    if (this.throttleTimer !== undefined || this.closed) return;
     const check = () => {
       if (this.closed) return;
       if (this.ctx.storage.backlog() > BACKLOG_LOW_BYTES) {
@@ -275,6 +288,22 @@ export class IncomingFiles {
       if (this.record.status === 'active') this.begin();
     };
     this.throttleTimer = this.ctx.timers.setTimeout(check, BACKLOG_POLL_MS);
+  }
+
+  /**
+   * How far the batch is written and hashed (what `file-progress` acknowledges, moving the sender's
+   * window): what arrived, less what the storage has not written yet, as a point of the batch.
+   */
+  private writtenPoint(): { fileIndex: number; offset: number } {
+    const current = this.currentIndex();
+    let written = 0;
+    for (const [index] of this.record.files.entries()) {
+      written += this.bytesOf(index, current) - this.ctx.storage.unwritten(storageKey(this.id, index));
+    }
+    return batchPoint(
+      this.record.files.map((f) => f.size),
+      Math.max(0, written),
+    );
   }
 
   private doneBytes(): number {

@@ -12,6 +12,10 @@ interface MemoryFile {
  */
 export class MemoryStorage implements TransferStorage {
   private readonly files = new Map<string, MemoryFile>();
+  /** Bytes handed to `write` per key and not yet applied. */
+  private readonly pending = new Map<string, number>();
+  /** Writes wait for this (tests stall it to play a storage starved of CPU). */
+  private gate: Promise<void> = Promise.resolve();
 
   /** `kind: 'disk'` only in tests, to stand for storage that survives a reload (the same instance is reused). */
   constructor(
@@ -49,7 +53,11 @@ export class MemoryStorage implements TransferStorage {
     return {
       write: (buffer, start, bytes, position) => {
         const part = new Uint8Array(buffer, start, bytes);
-        void step((hasher) => {
+        this.pending.set(key, (this.pending.get(key) ?? 0) + bytes);
+        const gate = this.gate;
+        void step(async (hasher) => {
+          await gate;
+          this.pending.set(key, (this.pending.get(key) ?? 0) - bytes);
           if (position !== file.length) throw new Error(`write at ${position}, file has ${file.length}`);
           file.parts.push(part);
           file.length += bytes;
@@ -80,7 +88,25 @@ export class MemoryStorage implements TransferStorage {
   pendingBytes = 0;
 
   backlog(): number {
-    return this.pendingBytes;
+    let total = this.pendingBytes;
+    for (const bytes of this.pending.values()) total += bytes;
+    return total;
+  }
+
+  unwritten(key: string): number {
+    return this.pending.get(key) ?? 0;
+  }
+
+  /** Tests: writes wait (they stay `unwritten`) until the returned function is called. */
+  stallWrites(): () => void {
+    let release = () => {};
+    this.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return () => {
+      this.gate = Promise.resolve();
+      release();
+    };
   }
 
   freeBytes(): Promise<number | undefined> {

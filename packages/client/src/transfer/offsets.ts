@@ -87,3 +87,30 @@ export function pacingWindow(frameBytes: number): PacingWindow {
   const lowWater = Math.min(LOW_WATER_BYTES, highWater - frameBytes);
   return { highWater, lowWater };
 }
+
+/**
+ * A point of a batch (file `fileIndex`, byte `offset`) as one position over the batch's bytes, as if the
+ * files were laid end to end: what the sender's window counts in.
+ */
+export function batchPosition(sizes: readonly number[], fileIndex: number, offset: number): number {
+  let position = 0;
+  for (let i = 0; i < fileIndex && i < sizes.length; i++) position += sizes[i] ?? 0;
+  return position + offset;
+}
+
+/**
+ * The inverse of `batchPosition`: the first file not wholly before `position`, and the offset in it. A
+ * position on a boundary names the start of the next non-empty file; past the end, the last file's end.
+ */
+export function batchPoint(
+  sizes: readonly number[],
+  position: number,
+): { fileIndex: number; offset: number } {
+  let start = 0;
+  for (const [fileIndex, size] of sizes.entries()) {
+    if (position < start + size) return { fileIndex, offset: Math.max(0, position - start) };
+    start += size;
+  }
+  const last = Math.max(0, sizes.length - 1);
+  return { fileIndex: last, offset: sizes[last] ?? 0 };
+}

@@ -4,6 +4,7 @@ import { encodeFrame } from './framing.js';
 import { isValidResume } from './offsets.js';
 import type { OutgoingStream } from './peer-link.js';
 import { RateMeter } from './rate-meter.js';
+import { SendWindow } from './send-window.js';
 import { BlockReader, matchSources } from './source.js';
 import type { TransferRecord } from './transfer-store.js';
 import { transferView } from './transfer-view.js';
@@ -11,11 +12,13 @@ import { FINAL_STATUSES, type SourceFile, type TransferView } from './types.js';
 
 /**
  * The sender's side of one transfer. The receiver drives it: `file-resume` says where to (re)start, and
- * the sender streams from there to the end of the batch without waiting for acknowledgements.
+ * the sender streams from there to the end of the batch, never more than its window (`SEND_WINDOW_BYTES`)
+ * past what the receiver has acknowledged as written.
  */
 export class OutgoingTransfer {
   private readonly hashes = new Map<number, Promise<string>>();
   private readonly meter = new RateMeter();
+  private readonly window: SendWindow;
   private stream: OutgoingStream | undefined;
   /** A final message (cancel) that could not be sent yet: resent when the channel reopens. */
   private unsent: PeerMessage | undefined;
@@ -24,7 +27,12 @@ export class OutgoingTransfer {
     private readonly ctx: TransferContext,
     readonly record: TransferRecord,
     private readonly sources: (SourceFile | undefined)[],
-  ) {}
+  ) {
+    this.window = new SendWindow(
+      record.files.map((f) => f.size),
+      ctx.sendWindowBytes,
+    );
+  }
 
   get id(): string {
     return this.record.id;
@@ -99,7 +107,10 @@ export class OutgoingTransfer {
         this.resumeFrom(message.fileIndex, message.offset);
         return;
       case 'file-progress':
-        if (status === 'active' || status === 'paused') this.progress(message.fileIndex, message.offset);
+        if (status !== 'active' && status !== 'paused') return;
+        this.progress(message.fileIndex, message.offset);
+        // The receiver has written more: the window moved, so a stream waiting on it may send again.
+        if (this.window.ack(message.fileIndex, message.offset) && this.stream) this.ctx.link().wake();
         return;
       case 'file-verified':
         this.verified(message.fileIndex, message.ok);
@@ -188,6 +199,7 @@ export class OutgoingTransfer {
     this.progress(fileIndex, offset);
     this.stop();
     this.meter.reset();
+    this.window.restart(fileIndex, offset);
     this.stream = this.createStream(fileIndex, offset);
     this.ctx.link().add(this.stream);
   }
@@ -198,6 +210,7 @@ export class OutgoingTransfer {
     const transferId = this.id;
     const stream: OutgoingStream = {
       transferId,
+      ready: (payloadBytes) => this.window.fits(payloadBytes),
       next: async (payloadBytes) => {
         while (this.stream === stream && fileIndex < this.record.files.length) {
           const source = this.sources[fileIndex];
@@ -210,7 +223,10 @@ export class OutgoingTransfer {
             this.failRead(fileIndex, error);
             return undefined;
           }
-          if (chunk) return encodeFrame({ transferId, fileIndex, offset: chunk.offset }, chunk.data);
+          if (chunk) {
+            this.window.sentTo(fileIndex, chunk.offset + chunk.data.byteLength);
+            return encodeFrame({ transferId, fileIndex, offset: chunk.offset }, chunk.data);
+          }
           this.fileSent(fileIndex);
           fileIndex += 1;
           reader = undefined;

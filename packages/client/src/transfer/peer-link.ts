@@ -15,6 +15,11 @@ export const FILE_CHANNEL: DataChannelSpec = { id: FIRST_FILE_CHANNEL_ID, label:
 /** One transfer's outgoing bytes: the link asks it for frames while there is room in the channel. */
 export interface OutgoingStream {
   readonly transferId: string;
+  /**
+   * False while the stream may not send a frame of `payloadBytes` (its window is full). The link then
+   * serves the other streams, and the stream calls `PeerLink.wake` once it may send again.
+   */
+  ready?(payloadBytes: number): boolean;
   /** The next frame (header included) with at most `payloadBytes` of data; undefined when done. */
   next(payloadBytes: number): Promise<ArrayBuffer | undefined>;
 }
@@ -90,6 +95,11 @@ export class PeerLink {
     return this.streams.has(transferId);
   }
 
+  /** A stream that was not ready may be now (its receiver acknowledged bytes): resume sending. */
+  wake(): void {
+    if (!this.closed) void this.pump();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -105,9 +115,13 @@ export class PeerLink {
         const channel = this.channel;
         const pacer = this.pacer;
         if (!channel || !pacer) return;
+        const payloadBytes = this.chunkBytes();
+        let served = false;
         for (const stream of [...this.streams.values()]) {
           if (this.streams.get(stream.transferId) !== stream) continue;
-          const frame = await stream.next(this.payloadBytes || chooseChunkSize(undefined));
+          if (stream.ready && !stream.ready(payloadBytes)) continue;
+          served = true;
+          const frame = await stream.next(payloadBytes);
           if (!frame) {
             if (this.streams.get(stream.transferId) === stream) this.streams.delete(stream.transferId);
             continue;
@@ -124,11 +138,22 @@ export class PeerLink {
             return;
           }
         }
+        if (!served) return; // every stream waits for its receiver's ack; `wake` starts the loop again
       }
     } finally {
       this.running = false;
       // A newer channel opened (or a stream came) while this loop was leaving an old one: serve it.
-      if (this.open && this.streams.size > 0) queueMicrotask(() => void this.pump());
+      if (this.open && this.anyReady()) queueMicrotask(() => void this.pump());
     }
+  }
+
+  private chunkBytes(): number {
+    return this.payloadBytes || chooseChunkSize(undefined);
+  }
+
+  private anyReady(): boolean {
+    const payloadBytes = this.chunkBytes();
+    for (const stream of this.streams.values()) if (!stream.ready || stream.ready(payloadBytes)) return true;
+    return false;
   }
 }

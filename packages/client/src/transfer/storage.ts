@@ -21,6 +21,11 @@ export interface TransferStorage {
   remove(key: string): Promise<void>;
   /** Bytes handed to `write` but not yet written (flow control; see `BACKLOG_HIGH_BYTES`). */
   backlog(): number;
+  /**
+   * Bytes of `key` handed to `write` and not yet written and hashed (0 once its sink finished or closed):
+   * what the receiver subtracts from what arrived to acknowledge only written bytes (`SEND_WINDOW_BYTES`).
+   */
+  unwritten(key: string): number;
   /** Bytes this origin may still store (`navigator.storage.estimate`); undefined when unknown. */
   freeBytes(): Promise<number | undefined>;
   close(): void;

@@ -2,6 +2,7 @@ import { type PeerMessage, randomId, TRANSFER_ID_LENGTH, type TransferMessage } 
 import { consoleLogger, type Logger, systemTimers, type Timers, withFields } from '../peer/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { ChangeBatcher } from './change-batcher.js';
+import { SEND_WINDOW_BYTES } from './constants.js';
 import type { TransferContext } from './context.js';
 import { decodeFrame } from './framing.js';
 import { IncomingTransfer } from './incoming.js';
@@ -322,6 +323,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
       hasher: this.opts.hasher,
       timers: this.timers,
       logger: withFields(this.logger, { peerId, transferId: record.id }),
+      sendWindowBytes: this.opts.sendWindowBytes ?? SEND_WINDOW_BYTES,
       now: this.now,
       send: (message: PeerMessage) => {
         if (this.closed) return false;

@@ -117,6 +117,8 @@ export interface TransferManagerOptions {
   store: TransferStore;
   storage: TransferStorage;
   hasher: SourceHasher;
+  /** Bytes a sender may have in flight past the receiver's written offset (default `SEND_WINDOW_BYTES`). */
+  sendWindowBytes?: number;
   timers?: Timers;
   now?: () => number;
   newId?: () => string;

@@ -25,10 +25,13 @@ export class FakeFileChannel extends FakeEventTarget<DataChannelEventMap> implem
   readonly queue: ArrayBuffer[] = [];
   /** Called for each delivered frame (tests inspect or corrupt them). */
   tap: ((frame: ArrayBuffer) => ArrayBuffer) | undefined;
+  /** Called for each frame as the sender hands it over (before it is queued). */
+  onSend: ((frame: ArrayBuffer) => void) | undefined;
 
   send(data: string | ArrayBuffer): void {
     if (this.readyState !== 'open') throw new DOMException('not open', 'InvalidStateError');
     if (typeof data === 'string') throw new Error('file channel carries binary frames only');
+    this.onSend?.(data);
     this.queue.push(data);
     this.bufferedAmount += data.byteLength;
     this.maxBuffered = Math.max(this.maxBuffered, this.bufferedAmount);
@@ -105,6 +108,8 @@ interface Side {
   channel: FakeFileChannel | undefined;
   open: boolean;
   sent: PeerMessage[];
+  /** Control messages delivered to this side's manager, in order. */
+  received: PeerMessage[];
 }
 
 /**
@@ -116,6 +121,7 @@ export class Pair {
   readonly b: Side;
   /** Control messages pass only while true (a dropped connection). */
   connected = true;
+  private readonly sendWindowBytes: number | undefined;
 
   constructor(
     opts: {
@@ -123,8 +129,11 @@ export class Pair {
       storeA?: MemoryTransferStore;
       storeB?: MemoryTransferStore;
       storageB?: MemoryStorage;
+      /** The senders' window (`SEND_WINDOW_BYTES` when absent). */
+      sendWindowBytes?: number;
     } = {},
   ) {
+    this.sendWindowBytes = opts.sendWindowBytes;
     this.a = this.side(ALICE, BOB, opts.storeA ?? new MemoryTransferStore(), new MemoryStorage());
     this.b = this.side(
       BOB,
@@ -193,7 +202,9 @@ export class Pair {
     storage: MemoryStorage,
     reuse?: Side,
   ): Side {
-    const side = reuse ?? ({ store, storage, channel: undefined, open: false, sent: [] } as unknown as Side);
+    const side =
+      reuse ??
+      ({ store, storage, channel: undefined, open: false, sent: [], received: [] } as unknown as Side);
     const transport: TransferTransport = {
       send: (_to, message) => {
         if (!side.open || !this.connected) return false;
@@ -203,6 +214,7 @@ export class Pair {
         setTimeout(() => {
           const other = this.other(side);
           if (this.connected && other.open && 'transferId' in parsed) {
+            other.received.push(parsed);
             other.manager.handleMessage(self, parsed as Parameters<TransferManager['handleMessage']>[1]);
           }
         }, 0);
@@ -224,6 +236,7 @@ export class Pair {
       store,
       storage,
       hasher: nodeHasher,
+      ...(this.sendWindowBytes === undefined ? {} : { sendWindowBytes: this.sendWindowBytes }),
       logger: silentLogger,
       timers: fastTimers,
     });

@@ -82,6 +82,10 @@ export class OpfsStorage implements TransferStorage {
     return this.worker.backlog();
   }
 
+  unwritten(key: string): number {
+    return this.worker.unwritten(key);
+  }
+
   freeBytes(): Promise<number | undefined> {
     return estimateFreeBytes();
   }
@@ -113,6 +117,8 @@ export class WorkerSourceHasher implements SourceHasher {
 export class BrowserTransferStorage implements TransferStorage {
   private impl: TransferStorage | undefined;
   private readonly ready: Promise<TransferStorage>;
+  /** Bytes written to a sink opened before the probe answered, per key, not yet passed on to it. */
+  private readonly early = new Map<string, number>();
 
   constructor() {
     this.ready = OpfsStorage.create().then((storage) => {
@@ -132,9 +138,17 @@ export class BrowserTransferStorage implements TransferStorage {
   ): FileSink {
     if (this.impl) return this.impl.open(key, at, onError);
     const sink = this.ready.then((storage) => storage.open(key, at, onError));
+    const early = this.early;
     return {
-      write: (buffer, start, bytes, position) =>
-        void sink.then((s) => s.write(buffer, start, bytes, position)),
+      write: (buffer, start, bytes, position) => {
+        early.set(key, (early.get(key) ?? 0) + bytes);
+        void sink.then((s) => {
+          const left = (early.get(key) ?? 0) - bytes; // now counted by the real storage
+          if (left > 0) early.set(key, left);
+          else early.delete(key);
+          s.write(buffer, start, bytes, position);
+        });
+      },
       checkpoint: () => sink.then((s) => s.checkpoint()),
       finish: () => sink.then((s) => s.finish()),
       close: () => sink.then((s) => s.close()),
@@ -150,7 +164,13 @@ export class BrowserTransferStorage implements TransferStorage {
   }
 
   backlog(): number {
-    return this.impl?.backlog() ?? 0;
+    let early = 0;
+    for (const bytes of this.early.values()) early += bytes;
+    return early + (this.impl?.backlog() ?? 0);
+  }
+
+  unwritten(key: string): number {
+    return (this.early.get(key) ?? 0) + (this.impl?.unwritten(key) ?? 0);
   }
 
   async freeBytes(): Promise<number | undefined> {

@@ -47,6 +47,11 @@ export class WorkerClient {
     return total;
   }
 
+  /** Bytes of `key` handed to the worker and not yet acknowledged as written (in `WRITE_ACK_BYTES` steps). */
+  unwritten(key: string): number {
+    return this.pendingWrites.get(key) ?? 0;
+  }
+
   /** Everything written for `key` so far is accounted for (it was finished, closed or removed). */
   settled(key: string): void {
     this.pendingWrites.delete(key);
