@@ -1,15 +1,11 @@
-import {
-  BACKLOG_HIGH_BYTES,
-  BACKLOG_LOW_BYTES,
-  BACKLOG_POLL_MS,
-  CHECKPOINT_INTERVAL_MS,
-} from './constants.js';
+import { CHECKPOINT_INTERVAL_MS } from './constants.js';
 import { storageKey, type TransferContext } from './context.js';
 import type { DecodedFileFrame } from './framing.js';
 import { batchPoint } from './offsets.js';
 import { RateMeter } from './rate-meter.js';
 import { ReceiveCursor } from './receive-cursor.js';
 import { baseName } from './source.js';
+import { StorageBrake } from './storage-brake.js';
 import type { StoredFile, TransferRecord } from './transfer-store.js';
 
 export const isFinalFile = (f: StoredFile): boolean => f.state === 'verified' || f.state === 'mismatch';
@@ -30,9 +26,8 @@ export class IncomingFiles {
   private readonly cursor: ReceiveCursor;
   private readonly senderHashes = new Map<number, string>();
   private readonly meter = new RateMeter();
+  private readonly brake: StorageBrake;
   private checkpointTimer: ReturnType<TransferContext['timers']['setTimeout']> | undefined;
-  /** Set while the sender is stopped because storage has fallen behind (see `BACKLOG_HIGH_BYTES`). */
-  private throttleTimer: ReturnType<TransferContext['timers']['setTimeout']> | undefined;
   private closed = false;
 
   constructor(
@@ -41,23 +36,18 @@ export class IncomingFiles {
     private readonly events: IncomingFilesEvents,
   ) {
     this.cursor = new ReceiveCursor(ctx.storage, record.id, (message) => events.storageFailed(message));
+    this.brake = new StorageBrake(ctx, record.id, () => {
+      if (!this.closed && this.record.status === 'active') this.begin();
+    });
   }
 
   private get id(): string {
     return this.record.id;
   }
 
-  /**
-   * Opens the current file's storage and tells the sender where to continue. With the storage behind
-   * (more than `BACKLOG_LOW_BYTES` not yet written) it waits first: the sender restarts its window from
-   * the resume point, so what is still unwritten there would count as acknowledged.
-   */
+  /** Opens the current file's storage and tells the sender where to continue (once storage keeps up). */
   begin(): void {
-    if (this.closed) return;
-    if (this.ctx.storage.backlog() > BACKLOG_LOW_BYTES) {
-      this.waitForStorage();
-      return;
-    }
+    if (this.closed || this.brake.holdsResume()) return;
     const current = this.currentIndex();
     if (current !== undefined) {
       this.openSink(current);
@@ -94,7 +84,7 @@ export class IncomingFiles {
     if (file.state === 'waiting') file.state = 'moving';
     this.meter.add(this.ctx.now(), this.doneBytes());
     if (this.cursor.bytes(current) === file.size) this.bytesComplete(current);
-    if (this.throttleTimer === undefined && this.ctx.storage.backlog() > BACKLOG_HIGH_BYTES) this.throttle();
+    this.brake.afterFrame();
     this.ctx.changed(false);
   }
 
@@ -261,33 +251,7 @@ export class IncomingFiles {
   private stopCheckpoints(): void {
     if (this.checkpointTimer !== undefined) this.ctx.timers.clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
-    if (this.throttleTimer !== undefined) this.ctx.timers.clearTimeout(this.throttleTimer);
-    this.throttleTimer = undefined;
-  }
-
-  /** Stops the sender until storage catches up, then names the resume point as usual. */
-  private throttle(): void {
-    this.ctx.logger.info('storage behind: holding the sender', {
-      transferId: this.id,
-      backlog: this.ctx.storage.backlog(),
-    });
-    this.ctx.send({ type: 'file-pause', transferId: this.id, paused: true, reason: 'busy' });
-    this.waitForStorage();
-  }
-
-  /** Calls `begin` once the storage backlog is under `BACKLOG_LOW_BYTES` (if still active then). */
-  private waitForStorage(): void {
-    if (this.throttleTimer !== undefined || this.closed) return;
-    const check = () => {
-      if (this.closed) return;
-      if (this.ctx.storage.backlog() > BACKLOG_LOW_BYTES) {
-        this.throttleTimer = this.ctx.timers.setTimeout(check, BACKLOG_POLL_MS);
-        return;
-      }
-      this.throttleTimer = undefined;
-      if (this.record.status === 'active') this.begin();
-    };
-    this.throttleTimer = this.ctx.timers.setTimeout(check, BACKLOG_POLL_MS);
+    this.brake.stop();
   }
 
   /**

@@ -1,11 +1,10 @@
 import type { DeclineReason, PeerMessage } from '@kopru/protocol';
 import type { TransferContext } from './context.js';
-import { encodeFrame } from './framing.js';
 import { isValidResume } from './offsets.js';
+import { OutgoingSources } from './outgoing-sources.js';
 import type { OutgoingStream } from './peer-link.js';
 import { RateMeter } from './rate-meter.js';
 import { SendWindow } from './send-window.js';
-import { BlockReader, matchSources } from './source.js';
 import type { TransferRecord } from './transfer-store.js';
 import { transferView } from './transfer-view.js';
 import { FINAL_STATUSES, type SourceFile, type TransferView } from './types.js';
@@ -16,7 +15,7 @@ import { FINAL_STATUSES, type SourceFile, type TransferView } from './types.js';
  * past what the receiver has acknowledged as written.
  */
 export class OutgoingTransfer {
-  private readonly hashes = new Map<number, Promise<string>>();
+  private readonly sources: OutgoingSources;
   private readonly meter = new RateMeter();
   private readonly window: SendWindow;
   private stream: OutgoingStream | undefined;
@@ -26,8 +25,9 @@ export class OutgoingTransfer {
   constructor(
     private readonly ctx: TransferContext,
     readonly record: TransferRecord,
-    private readonly sources: (SourceFile | undefined)[],
+    sources: (SourceFile | undefined)[],
   ) {
+    this.sources = new OutgoingSources(record.files, sources, ctx.hasher);
     this.window = new SendWindow(
       record.files.map((f) => f.size),
       ctx.sendWindowBytes,
@@ -78,11 +78,8 @@ export class OutgoingTransfer {
    * the hash of its first bytes. Returns how many files are still missing.
    */
   async reattach(candidates: readonly SourceFile[]): Promise<number> {
-    const matched = await matchSources(this.record.files, this.sources, candidates);
-    matched.forEach((source, index) => {
-      this.sources[index] = source;
-    });
-    const missing = this.missingSources();
+    await this.sources.reattach(candidates);
+    const missing = this.sources.missing();
     if (missing === 0 && this.record.status === 'waiting-source') {
       this.setStatus('active');
       this.ctx.send({ type: 'file-pause', transferId: this.id, paused: false, reason: 'source-missing' });
@@ -97,7 +94,7 @@ export class OutgoingTransfer {
       case 'file-accept':
         if (status === 'offered') {
           this.setStatus('active');
-          this.startHashing();
+          this.sources.startHashing();
         }
         return;
       case 'file-decline':
@@ -161,7 +158,7 @@ export class OutgoingTransfer {
     const files = this.record.files;
     return transferView(this.record, {
       bytes: (i) => (files[i]?.state === 'verified' ? (files[i]?.size ?? 0) : (files[i]?.offset ?? 0)),
-      sourceAttached: (i) => this.sources[i] !== undefined,
+      sourceAttached: (i) => this.sources.attached(i),
       linkUp: this.ctx.linkUp(),
       bytesPerSecond: this.meter.bytesPerSecond(this.ctx.now()),
     });
@@ -183,14 +180,14 @@ export class OutgoingTransfer {
       this.ctx.logger.warn('invalid resume point', { transferId: this.id, fileIndex, offset });
       return;
     }
-    if (this.missingSources() > 0) {
+    if (this.sources.missing() > 0) {
       this.stop();
       this.setStatus('waiting-source');
       this.ctx.send({ type: 'file-pause', transferId: this.id, paused: true, reason: 'source-missing' });
       return;
     }
     this.setStatus('active'); // a resume point from the receiver also unpauses
-    this.startHashing();
+    this.sources.startHashing();
     // Files before the resume point are on the receiver's disk; those without a verdict need their hash.
     for (let i = 0; i < fileIndex; i++) {
       const file = this.record.files[i];
@@ -200,72 +197,23 @@ export class OutgoingTransfer {
     this.stop();
     this.meter.reset();
     this.window.restart(fileIndex, offset);
-    this.stream = this.createStream(fileIndex, offset);
+    this.stream = this.sources.stream(this.id, { fileIndex, offset }, this.window, {
+      live: (stream) => this.stream === stream,
+      fileSent: (index) => this.fileSent(index),
+      readFailed: (index, error) => this.failRead(index, error),
+    });
     this.ctx.link().add(this.stream);
-  }
-
-  private createStream(firstIndex: number, firstOffset: number): OutgoingStream {
-    let fileIndex = firstIndex;
-    let reader: BlockReader | undefined;
-    const transferId = this.id;
-    const stream: OutgoingStream = {
-      transferId,
-      ready: (payloadBytes) => this.window.fits(payloadBytes),
-      next: async (payloadBytes) => {
-        while (this.stream === stream && fileIndex < this.record.files.length) {
-          const source = this.sources[fileIndex];
-          if (!source) return undefined;
-          reader ??= new BlockReader(source.blob, fileIndex === firstIndex ? firstOffset : 0);
-          let chunk: Awaited<ReturnType<BlockReader['next']>>;
-          try {
-            chunk = await reader.next(payloadBytes);
-          } catch (error) {
-            this.failRead(fileIndex, error);
-            return undefined;
-          }
-          if (chunk) {
-            this.window.sentTo(fileIndex, chunk.offset + chunk.data.byteLength);
-            return encodeFrame({ transferId, fileIndex, offset: chunk.offset }, chunk.data);
-          }
-          this.fileSent(fileIndex);
-          fileIndex += 1;
-          reader = undefined;
-        }
-        return undefined;
-      },
-    };
-    return stream;
   }
 
   /** Every byte of the file is queued: send its hash once computed (the pump goes on meanwhile). */
   private fileSent(fileIndex: number): void {
-    void this.hashOf(fileIndex)
+    void this.sources
+      .hashOf(fileIndex)
       .then((sha256) => {
         if (this.record.status !== 'active' && this.record.status !== 'paused') return;
         this.ctx.send({ type: 'file-end', transferId: this.id, fileIndex, sha256 });
       })
       .catch((error: unknown) => this.failRead(fileIndex, error));
-  }
-
-  private hashOf(fileIndex: number): Promise<string> {
-    let hash = this.hashes.get(fileIndex);
-    const source = this.sources[fileIndex];
-    if (!hash && source) {
-      hash = this.ctx.hasher.hash(source.blob);
-      this.hashes.set(fileIndex, hash);
-    }
-    return hash ?? Promise.reject(new Error(`file ${fileIndex} is not attached`));
-  }
-
-  /** Queues every file's hash (the hasher works through them in order, off the main thread). */
-  private startHashing(): void {
-    for (const [index, file] of this.record.files.entries()) {
-      if (file.state !== 'verified' && file.state !== 'mismatch' && this.sources[index]) {
-        this.hashOf(index).catch(() => {
-          // Reported when the hash is needed (`fileSent`).
-        });
-      }
-    }
   }
 
   private progress(fileIndex: number, offset: number): void {
@@ -318,12 +266,6 @@ export class OutgoingTransfer {
     this.record.problem = { code: 'storage', message: String(error) };
     this.setStatus('failed');
     this.sendFinal({ type: 'file-cancel', transferId: this.id });
-  }
-
-  private missingSources(): number {
-    return this.record.files.filter(
-      (f, i) => f.state !== 'verified' && f.state !== 'mismatch' && this.sources[i] === undefined,
-    ).length;
   }
 
   private stop(): void {

@@ -9,11 +9,14 @@ import { batchPosition } from './offsets.js';
 export class SendWindow {
   private sent = 0;
   private acked = 0;
+  private readonly total: number;
 
   constructor(
     private readonly sizes: readonly number[],
     readonly limit = SEND_WINDOW_BYTES,
-  ) {}
+  ) {
+    this.total = sizes.reduce((sum, size) => sum + size, 0);
+  }
 
   /**
    * Starts again from the receiver's resume point (`file-resume`): everything before it is on its disk,
@@ -49,5 +52,14 @@ export class SendWindow {
   /** Whether `bytes` more may be sent without passing the window. */
   fits(bytes: number): boolean {
     return this.inFlight() + bytes <= this.limit;
+  }
+
+  /**
+   * Every byte of the batch has been sent. The stream must still be asked once more then, whatever the
+   * window: that call ends its last files (their `file-end` hashes), and no ack may come before it — the
+   * receiver acknowledges only while bytes are missing.
+   */
+  allSent(): boolean {
+    return this.sent >= this.total;
   }
 }

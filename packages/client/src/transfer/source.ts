@@ -86,6 +86,17 @@ export function splitOffer<T extends OfferedFile>(files: readonly T[]): T[][] {
   return batches;
 }
 
+/** The chosen files described for offers and packed into batches (`splitOffer`), each with its sources. */
+export async function offerBatches(
+  sources: readonly SourceFile[],
+): Promise<{ files: OfferedFile[]; sources: SourceFile[] }[]> {
+  const described = await Promise.all(sources.map(describeSource));
+  return splitOffer(described.map((file, index) => ({ ...file, index }))).map((batch) => ({
+    files: batch.map(({ index: _index, ...file }) => file),
+    sources: batch.flatMap(({ index }) => sources[index] ?? []),
+  }));
+}
+
 /** The last segment of a relative path (what a download is named). */
 export const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 

@@ -1,17 +1,19 @@
-import { type PeerMessage, randomId, TRANSFER_ID_LENGTH, type TransferMessage } from '@kopru/protocol';
-import { consoleLogger, type Logger, systemTimers, type Timers, withFields } from '../peer/seams.js';
+import { randomId, TRANSFER_ID_LENGTH, type TransferMessage } from '@kopru/protocol';
+import { consoleLogger, type Logger, systemTimers } from '../peer/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { ChangeBatcher } from './change-batcher.js';
 import { SEND_WINDOW_BYTES } from './constants.js';
-import type { TransferContext } from './context.js';
-import { decodeFrame } from './framing.js';
+import { type ContextParts, transferContext } from './context.js';
+import type { DecodedFileFrame } from './framing.js';
 import { IncomingTransfer } from './incoming.js';
 import { OutgoingTransfer } from './outgoing.js';
-import { PeerLink } from './peer-link.js';
+import { PeerLinks } from './peer-links.js';
 import { RecordWriter } from './record-writer.js';
 import { incomingRecord, outgoingRecord } from './records.js';
-import { describeSource, splitOffer } from './source.js';
+import { restoredTransfer } from './restored-transfer.js';
+import { offerBatches } from './source.js';
 import type { TransferRecord } from './transfer-store.js';
+import { TrustedPeers } from './trusted-peers.js';
 import {
   FINAL_STATUSES,
   type SourceFile,
@@ -32,30 +34,51 @@ type Transfer = OutgoingTransfer | IncomingTransfer;
  */
 export class TransferManager extends TypedEmitter<TransferEvents> {
   private readonly transfers = new Map<string, Transfer>();
-  private readonly links = new Map<string, PeerLink>();
-  private trusted = new Set<string>();
+  private readonly links: PeerLinks;
+  private readonly trusted: TrustedPeers;
   private readonly changes: ChangeBatcher;
   private readonly writes: RecordWriter;
   private loading: Promise<void> | undefined;
   private loaded = false;
   private readonly early: [string, TransferMessage][] = [];
   private closed = false;
-  private readonly timers: Timers;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly onError: (error: unknown) => void;
+  private readonly contextParts: ContextParts;
 
   constructor(private readonly opts: TransferManagerOptions) {
     const onError = opts.onError ?? ((error: unknown) => console.error(error));
     super(onError);
     this.onError = onError;
-    this.timers = opts.timers ?? systemTimers;
+    const timers = opts.timers ?? systemTimers;
     this.logger = opts.logger ?? consoleLogger('transfer');
     this.now = opts.now ?? Date.now;
     this.newId = opts.newId ?? (() => randomId(TRANSFER_ID_LENGTH));
     this.writes = new RecordWriter(opts.store, onError);
-    this.changes = new ChangeBatcher(this.timers, (id) => {
+    this.trusted = new TrustedPeers(opts.store, opts.ownerKey, onError);
+    this.links = new PeerLinks({
+      timers,
+      logger: this.logger,
+      onFrame: (peerId, frame) => this.receiveFrame(peerId, frame),
+    });
+    this.contextParts = {
+      ownerKey: opts.ownerKey,
+      storage: opts.storage,
+      hasher: opts.hasher,
+      timers,
+      logger: this.logger,
+      sendWindowBytes: opts.sendWindowBytes ?? SEND_WINDOW_BYTES,
+      transport: opts.transport,
+      now: this.now,
+      closed: () => this.closed,
+      link: (peerId) => this.links.get(peerId),
+      persist: (record) => this.persist(record),
+      changed: (id, urgent) => this.changes.changed(id, urgent),
+      reportError: onError,
+    };
+    this.changes = new ChangeBatcher(timers, (id) => {
       const transfer = this.transfers.get(id);
       if (transfer) this.emit('updated', { transfer: transfer.view() });
     });
@@ -81,21 +104,16 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
       conversationId === room
         ? this.opts.transport.peersInRoom().filter((p) => p !== this.opts.selfPeerId)
         : [conversationId];
-    const described = await Promise.all(
-      sources.map(async (source) => ({ source, file: await describeSource(source) })),
-    );
     const views: TransferView[] = [];
-    for (const batch of splitOffer(described.map(({ file }, index) => ({ ...file, index })))) {
+    for (const batch of await offerBatches(sources)) {
       for (const peerId of peers) {
         const record = outgoingRecord(
           { ownerKey: this.opts.ownerKey, id: this.newId(), peerId, conversationId, createdAt: this.now() },
-          batch,
+          batch.files,
         );
-        const transfer = new OutgoingTransfer(
-          this.context(record),
-          record,
-          batch.map(({ index }) => described[index]?.source),
-        );
+        const transfer = new OutgoingTransfer(transferContext(this.contextParts, record), record, [
+          ...batch.sources,
+        ]);
         this.transfers.set(record.id, transfer);
         this.persist(record);
         this.opts.transport.connect(peerId);
@@ -156,9 +174,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   }
 
   setTrusted(peerId: string, trusted: boolean): void {
-    if (trusted) this.trusted.add(peerId);
-    else this.trusted.delete(peerId);
-    void this.opts.store.saveTrusted(this.opts.ownerKey, [...this.trusted]).catch(this.onError);
+    this.trusted.set(peerId, trusted);
   }
 
   isTrusted(peerId: string): boolean {
@@ -209,7 +225,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     if (this.closed) return;
     try {
       const channel = this.opts.transport.openFileChannel(peerId);
-      if (channel) this.link(peerId).attach(channel, () => this.opts.transport.maxMessageSize(peerId));
+      if (channel) this.links.attach(peerId, channel, () => this.opts.transport.maxMessageSize(peerId));
     } catch (error) {
       this.logger.error('file channel not opened', { peerId, error: String(error) });
     }
@@ -231,37 +247,18 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     this.closed = true;
     this.changes.close();
     for (const transfer of this.transfers.values()) transfer.close();
-    for (const link of this.links.values()) link.close();
-    this.links.clear();
+    this.links.close();
     this.opts.hasher.close();
     this.writes.close();
     this.removeAllListeners();
   }
 
   private async restore(): Promise<void> {
-    const [records, trusted] = await Promise.all([
-      this.opts.store.load(this.opts.ownerKey),
-      this.opts.store.loadTrusted(this.opts.ownerKey),
-    ]);
+    const [records] = await Promise.all([this.opts.store.load(this.opts.ownerKey), this.trusted.load()]);
     if (this.closed) return;
-    for (const peerId of trusted) this.trusted.add(peerId);
     for (const record of records) {
-      if (this.transfers.has(record.id)) continue;
-      if (record.direction === 'out') {
-        if (record.status === 'active' || record.status === 'paused') record.status = 'waiting-source';
-        this.transfers.set(
-          record.id,
-          new OutgoingTransfer(
-            this.context(record),
-            record,
-            record.files.map(() => undefined),
-          ),
-        );
-      } else {
-        const transfer = new IncomingTransfer(this.context(record), record);
-        this.transfers.set(record.id, transfer);
-        transfer.handleRestored();
-      }
+      if (!this.transfers.has(record.id))
+        this.transfers.set(record.id, restoredTransfer(transferContext(this.contextParts, record), record));
     }
     this.loaded = true;
     for (const transfer of this.transfers.values()) this.emit('updated', { transfer: transfer.view() });
@@ -273,7 +270,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
 
   private receiveOffer(peerId: string, offer: Extract<TransferMessage, { type: 'file-offer' }>): void {
     const record = incomingRecord({ ownerKey: this.opts.ownerKey, peerId, createdAt: this.now() }, offer);
-    const transfer = new IncomingTransfer(this.context(record), record);
+    const transfer = new IncomingTransfer(transferContext(this.contextParts, record), record);
     this.transfers.set(record.id, transfer);
     this.persist(record);
     this.emit('updated', { transfer: transfer.view() });
@@ -290,53 +287,11 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     return [...this.transfers.values()].filter((t) => t.record.peerId === peerId);
   }
 
-  private link(peerId: string): PeerLink {
-    let link = this.links.get(peerId);
-    if (!link) {
-      link = new PeerLink({
-        peerId,
-        timers: this.timers,
-        logger: withFields(this.logger, { peerId }),
-        onFrame: (data) => this.receiveFrame(peerId, data),
-      });
-      this.links.set(peerId, link);
-    }
-    return link;
-  }
-
-  private receiveFrame(peerId: string, data: unknown): void {
-    const decoded = decodeFrame(data);
-    if (!decoded.ok) {
-      this.logger.warn('invalid file frame dropped', { peerId, error: decoded.error });
-      return;
-    }
-    const transfer = this.transfers.get(decoded.frame.transferId);
+  /** A validated frame: only the receiving side of a transfer with that very peer takes it. */
+  private receiveFrame(peerId: string, frame: DecodedFileFrame): void {
+    const transfer = this.transfers.get(frame.transferId);
     if (transfer instanceof IncomingTransfer && transfer.record.peerId === peerId)
-      transfer.handleFrame(decoded.frame);
-  }
-
-  private context(record: TransferRecord): TransferContext {
-    const peerId = record.peerId;
-    return {
-      ownerKey: this.opts.ownerKey,
-      storage: this.opts.storage,
-      hasher: this.opts.hasher,
-      timers: this.timers,
-      logger: withFields(this.logger, { peerId, transferId: record.id }),
-      sendWindowBytes: this.opts.sendWindowBytes ?? SEND_WINDOW_BYTES,
-      now: this.now,
-      send: (message: PeerMessage) => {
-        if (this.closed) return false;
-        if (this.opts.transport.send(peerId, message)) return true;
-        this.opts.transport.connect(peerId);
-        return false;
-      },
-      linkUp: () => this.opts.transport.isOpen(peerId),
-      link: () => this.link(peerId),
-      persist: (r) => this.persist(r),
-      changed: (urgent) => this.changes.changed(record.id, urgent),
-      reportError: this.onError,
-    };
+      transfer.handleFrame(frame);
   }
 
   private persist(record: TransferRecord): void {

@@ -58,6 +58,16 @@ describe('SendWindow', () => {
     expect(window.inFlight()).toBe(424 * KIB);
   });
 
+  it('knows when every byte of the batch is sent (its last files still need ending)', () => {
+    const window = new SendWindow([MIB, MIB, 0], MIB);
+    window.restart(0, 0);
+    window.sentTo(1, 0);
+    expect(window.allSent()).toBe(false);
+    window.sentTo(1, MIB);
+    expect(window.fits(1)).toBe(false);
+    expect(window.allSent()).toBe(true);
+  });
+
   it('restarts from the resume point, even below the last ack (a receiver back from a reload)', () => {
     const window = new SendWindow([10 * MIB], MIB);
     window.restart(0, 0);
@@ -114,6 +124,11 @@ const progressOf = (messages: readonly PeerMessage[], transferId: string) =>
       m.type === 'file-progress' && m.transferId === transferId,
   );
 
+/** Runs the network until the receiver's transfer is complete (a small window takes many ack rounds). */
+async function pumpUntilComplete(pair: Pair): Promise<void> {
+  for (let i = 0; i < 100 && only(pair.b.manager.list()).status !== 'complete'; i++) await pair.pump(20);
+}
+
 async function stalledTransfer(size: number, window: number) {
   const storageB = new MemoryStorage();
   const pair = new Pair({ storageB, sendWindowBytes: window });
@@ -140,11 +155,20 @@ describe('the sender window over the receiver’s written offset', () => {
     expect(only(pair.a.manager.list()).status).toBe('active'); // a stall, not a pause anyone sees
 
     release();
-    await pair.pump();
+    await pumpUntilComplete(pair);
     expect(only(pair.b.manager.list()).status).toBe('complete');
     expect(watch.maxInFlight).toBeLessThanOrEqual(MIB);
     const blob = await pair.b.manager.file(id, 0);
     expect(sha256(new Uint8Array(await blob.arrayBuffer()))).toBe(sha256(pattern(6 * MIB, 41)));
+  });
+
+  it('ends a file whose last frame filled the window, though no ack follows it', async () => {
+    const { pair, id, watch, release } = await stalledTransfer(MIB, MIB);
+    expect(watch.sentEnd).toBe(MIB);
+    expect(pair.a.sent).toContainEqual(expect.objectContaining({ type: 'file-end', transferId: id }));
+    release();
+    await pumpUntilComplete(pair);
+    expect(only(pair.b.manager.list()).status).toBe('complete');
   });
 
   it('continues as far as an ack allows; an ack for another transfer or a lower offset moves nothing', async () => {
@@ -203,7 +227,7 @@ describe('the sender window over the receiver’s written offset', () => {
     const before = resumes().length;
     expect(watch.sentEnd).toBe(8 * MIB); // not restarted over 8 MiB that only sit in memory
     release();
-    await pair.pump();
+    await pumpUntilComplete(pair);
     expect(resumes().length).toBeGreaterThan(before);
     expect(only(pair.b.manager.list()).status).toBe('complete');
     expect(watch.maxInFlight).toBeLessThanOrEqual(8 * MIB);
@@ -232,7 +256,7 @@ describe('the sender window over the receiver’s written offset', () => {
     const checkpoint = only(pair.b.manager.list()).doneBytes;
     pair.connect();
     const watch = watchInFlight(pair, offered.id);
-    await pair.pump();
+    await pumpUntilComplete(pair);
     expect(only(pair.b.manager.list()).status).toBe('complete');
     expect(only(pair.a.manager.list()).status).toBe('complete');
     // The first frame after the reload is the reloaded receiver's checkpoint, and from there the sender
