@@ -71,20 +71,20 @@ export class OutgoingSources {
 
   /**
    * A stream of frames from file `firstIndex` at `firstOffset` to the end of the batch. It is ready only
-   * while `window` has room for a frame (or nothing is left to send but the end of its files), and records
+   * while `sendWindow` has room for a frame (or nothing is left to send but the end of its files), and records
    * every frame it yields there.
    */
   stream(
     transferId: string,
     from: { fileIndex: number; offset: number },
-    window: SendWindow,
+    sendWindow: SendWindow,
     events: SourceStreamEvents,
   ): OutgoingStream {
     let fileIndex = from.fileIndex;
     let reader: BlockReader | undefined;
     const stream: OutgoingStream = {
       transferId,
-      ready: (payloadBytes) => window.fits(payloadBytes) || window.allSent(),
+      ready: (payloadBytes) => sendWindow.fits(payloadBytes) || sendWindow.allSent(),
       next: async (payloadBytes) => {
         while (events.live(stream) && fileIndex < this.files.length) {
           const source = this.sources[fileIndex];
@@ -98,7 +98,7 @@ export class OutgoingSources {
             return undefined;
           }
           if (chunk) {
-            window.sentTo(fileIndex, chunk.offset + chunk.data.byteLength);
+            sendWindow.sentTo(fileIndex, chunk.offset + chunk.data.byteLength);
             return encodeFrame({ transferId, fileIndex, offset: chunk.offset }, chunk.data);
           }
           events.fileSent(fileIndex);

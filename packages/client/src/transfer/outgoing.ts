@@ -17,7 +17,7 @@ import { FINAL_STATUSES, type SourceFile, type TransferView } from './types.js';
 export class OutgoingTransfer {
   private readonly sources: OutgoingSources;
   private readonly meter = new RateMeter();
-  private readonly window: SendWindow;
+  private readonly sendWindow: SendWindow;
   private stream: OutgoingStream | undefined;
   /** A final message (cancel) that could not be sent yet: resent when the channel reopens. */
   private unsent: PeerMessage | undefined;
@@ -28,7 +28,7 @@ export class OutgoingTransfer {
     sources: (SourceFile | undefined)[],
   ) {
     this.sources = new OutgoingSources(record.files, sources, ctx.hasher);
-    this.window = new SendWindow(
+    this.sendWindow = new SendWindow(
       record.files.map((f) => f.size),
       ctx.sendWindowBytes,
     );
@@ -107,7 +107,7 @@ export class OutgoingTransfer {
         if (status !== 'active' && status !== 'paused') return;
         this.progress(message.fileIndex, message.offset);
         // The receiver has written more: the window moved, so a stream waiting on it may send again.
-        if (this.window.ack(message.fileIndex, message.offset) && this.stream) this.ctx.link().wake();
+        if (this.sendWindow.ack(message.fileIndex, message.offset) && this.stream) this.ctx.link().wake();
         return;
       case 'file-verified':
         this.verified(message.fileIndex, message.ok);
@@ -196,8 +196,8 @@ export class OutgoingTransfer {
     this.progress(fileIndex, offset);
     this.stop();
     this.meter.reset();
-    this.window.restart(fileIndex, offset);
-    this.stream = this.sources.stream(this.id, { fileIndex, offset }, this.window, {
+    this.sendWindow.restart(fileIndex, offset);
+    this.stream = this.sources.stream(this.id, { fileIndex, offset }, this.sendWindow, {
       live: (stream) => this.stream === stream,
       fileSent: (index) => this.fileSent(index),
       readFailed: (index, error) => this.failRead(index, error),
