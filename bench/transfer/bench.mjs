@@ -2,7 +2,7 @@
 /**
  * `npm run bench:transfer [-- --size=256 --runs=3]`: moves a generated file between two headless Chromium
  * processes through the real server, interleaving Köprü with a raw DataChannel between the same two pages
- * (the ceiling), and prints MB/s (median), the ratio, the receiving renderer's peak memory above idle, and
+ * (the ceiling), and prints MB/s (median), the ratio, the receiving browser's peak memory above idle (all its processes), and
  * whether the saved bytes hash to the source's SHA-256. Loopback only; everything started is stopped.
  *
  * Relayed arms (`--relay-size=<MiB>`, default 64; 0 leaves them out): through coturn on loopback, started
@@ -18,11 +18,13 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { CHROMIUM_ARGS } from '../../e2e/support/chromium-args.mjs';
 import {
+  browserPids,
   collectGarbage,
   launchPerson,
   openConversation,
-  rendererPids,
   rss,
   sampleMemory,
 } from './browsers.mjs';
@@ -128,6 +130,9 @@ async function main() {
   );
   log('server up');
   const roomUrl = `https://127.0.0.1:${port}/r/bench${randomBytes(8).toString('hex')}`;
+  /** @type {import('playwright').Browser[]} */
+  const relayBrowsers = [];
+  const launchBrowser = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const sender = await launchPerson(roomUrl, 'Sender');
   const receiver = await launchPerson(roomUrl, 'Receiver');
   /** @type {Awaited<ReturnType<typeof openRelayedPair>> | undefined} */
@@ -135,11 +140,16 @@ async function main() {
   try {
     await openConversation(sender.page, 'Receiver');
     await openConversation(receiver.page, 'Sender');
-    // Before the renderers are listed, so the receiving browser's memory includes its relayed page.
-    if (turn)
-      relayedPair = await openRelayedPair([sender.browser, receiver.browser], `https://127.0.0.1:${port}`);
-    const pids = await rendererPids(receiver.browser);
-    log(`renderers ${pids.join(',')}`);
+    // The relayed pair in browser processes of their own (Relay-only is remembered per profile, and their
+    // memory is measured apart from the direct pair's).
+    if (turn) {
+      relayBrowsers.push(await launchBrowser(), await launchBrowser());
+      relayedPair = await openRelayedPair(relayBrowsers, `https://127.0.0.1:${port}`);
+    }
+    /** Every process of the browser that receives in each arm, from before its run. */
+    const pidsOf = new Map([[receiver.page, await receiver.pids()]]);
+    if (relayedPair) pidsOf.set(relayedPair.receiver.page, await browserPids(relayedPair.receiver.page));
+    log(`receiver processes ${[...pidsOf.values()].map((pids) => pids.join(',')).join(' / ')}`);
     await connectRaw(sender.page, receiver.page, source.file);
     log('raw channel open');
     if (turn && relayedPair) {
@@ -209,6 +219,7 @@ async function main() {
       const order = run % 2 === 0 ? arms : [...arms].reverse();
       for (const arm of order) {
         await collectGarbage(arm.receiver);
+        const pids = pidsOf.get(arm.receiver) ?? [];
         const idle = pids.reduce((sum, pid) => sum + rss(pid), 0);
         const sampler = sampleMemory(pids);
         const meter = startResourceMeter();
@@ -271,7 +282,7 @@ async function main() {
     ];
     if (problems.length > 0) console.log(`\nconsole errors:\n${problems.join('\n')}`);
   } finally {
-    await Promise.allSettled([sender.browser.close(), receiver.browser.close()]);
+    await Promise.allSettled([sender.close(), receiver.close(), ...relayBrowsers.map((b) => b.close())]);
     server.kill('SIGTERM');
     await turn?.stop();
     rmSync(dir, { recursive: true, force: true });
