@@ -18,16 +18,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { CHROMIUM_ARGS } from '../../e2e/support/chromium-args.mjs';
-import {
-  browserPids,
-  collectGarbage,
-  launchPerson,
-  openConversation,
-  rss,
-  sampleMemory,
-} from './browsers.mjs';
+import { collectGarbage, launchPerson, openConversation, rss, sampleMemory } from './browsers.mjs';
 import { runKopru } from './kopru-arm.mjs';
 import { connectRaw, runRaw } from './raw-arm.mjs';
 import {
@@ -130,9 +121,8 @@ async function main() {
   );
   log('server up');
   const roomUrl = `https://127.0.0.1:${port}/r/bench${randomBytes(8).toString('hex')}`;
-  /** @type {import('playwright').Browser[]} */
-  const relayBrowsers = [];
-  const launchBrowser = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  /** @type {Awaited<ReturnType<typeof launchPerson>>[]} */
+  const relayPeople = [];
   const sender = await launchPerson(roomUrl, 'Sender');
   const receiver = await launchPerson(roomUrl, 'Receiver');
   /** @type {Awaited<ReturnType<typeof openRelayedPair>> | undefined} */
@@ -143,12 +133,11 @@ async function main() {
     // The relayed pair in browser processes of their own (Relay-only is remembered per profile, and their
     // memory is measured apart from the direct pair's).
     if (turn) {
-      relayBrowsers.push(await launchBrowser(), await launchBrowser());
-      relayedPair = await openRelayedPair(relayBrowsers, `https://127.0.0.1:${port}`);
+      relayedPair = await openRelayedPair(`https://127.0.0.1:${port}`, (person) => relayPeople.push(person));
     }
     /** Every process of the browser that receives in each arm, from before its run. */
     const pidsOf = new Map([[receiver.page, await receiver.pids()]]);
-    if (relayedPair) pidsOf.set(relayedPair.receiver.page, await browserPids(relayedPair.receiver.page));
+    if (relayedPair) pidsOf.set(relayedPair.receiver.page, await relayedPair.receiver.pids());
     log(`receiver processes ${[...pidsOf.values()].map((pids) => pids.join(',')).join(' / ')}`);
     await connectRaw(sender.page, receiver.page, source.file);
     log('raw channel open');
@@ -282,7 +271,7 @@ async function main() {
     ];
     if (problems.length > 0) console.log(`\nconsole errors:\n${problems.join('\n')}`);
   } finally {
-    await Promise.allSettled([sender.close(), receiver.close(), ...relayBrowsers.map((b) => b.close())]);
+    await Promise.allSettled([sender.close(), receiver.close(), ...relayPeople.map((p) => p.close())]);
     server.kill('SIGTERM');
     await turn?.stop();
     rmSync(dir, { recursive: true, force: true });

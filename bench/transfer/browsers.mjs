@@ -13,8 +13,9 @@ import { CHROMIUM_ARGS } from '../../e2e/support/chromium-args.mjs';
  * worker, +3 MiB on a disk profile), which would be counted as the app's.
  * @param {string} url room URL
  * @param {string} name display name
+ * @param {{ initScript?: () => void }} [opts] runs in the page before the app (e.g. recording its connections)
  */
-export async function launchPerson(url, name) {
+export async function launchPerson(url, name, opts = {}) {
   const profile = mkdtempSync(path.join(tmpdir(), 'kopru-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -22,7 +23,7 @@ export async function launchPerson(url, name) {
     ignoreHTTPSErrors: true,
     acceptDownloads: true,
   });
-  const person = await openPersonIn(context, url, name);
+  const person = await openPersonIn(context, url, name, opts);
   return {
     ...person,
     /** Pids of every process of this browser (browser, renderers, GPU, network and storage services). */
@@ -32,18 +33,6 @@ export async function launchPerson(url, name) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * A person in a browser process that is already running: a context of its own (its own storage).
- * @param {import('playwright').Browser} browser
- * @param {string} url room URL
- * @param {string} name display name
- * @param {{ initScript?: () => void }} [opts] runs in the page before the app (e.g. recording its connections)
- */
-export async function openPerson(browser, url, name, opts = {}) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true });
-  return openPersonIn(context, url, name, opts);
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startCoturn, turnRestCredential } from '../../e2e/support/coturn.mjs';
-import { openConversation, openPerson } from './browsers.mjs';
+import { launchPerson, openConversation } from './browsers.mjs';
 import { runKopru } from './kopru-arm.mjs';
 import { connectRaw, runRaw } from './raw-arm.mjs';
 
@@ -136,20 +136,21 @@ async function waitForPair(page, read, check, what) {
 }
 
 /**
- * Opens the relayed pair: one more person in each browser process, relay-only before they meet, in a
- * conversation with each other over a relay↔relay pair.
- * @param {import('playwright').Browser[]} browsers sender's and receiver's
+ * Opens the relayed pair: two more people, each in a browser process of its own on an on-disk profile
+ * (see `launchPerson`), relay-only before they meet, in a conversation with each other over a relay↔relay
+ * pair. `opened` receives each person as soon as it runs, so the caller can close them whatever happens.
  * @param {string} origin e.g. https://127.0.0.1:18700
+ * @param {(person: Awaited<ReturnType<typeof launchPerson>>) => void} opened
  */
-export async function openRelayedPair(browsers, origin) {
+export async function openRelayedPair(origin, opened) {
   const room = `${origin}/r/relayed${randomBytes(8).toString('hex')}`;
   const names = ['RelayedSender', 'RelayedReceiver'];
   const people = [];
-  for (const [i, browser] of browsers.entries()) {
-    const name = names[i] ?? 'Relayed';
+  for (const name of names) {
     // Alone in a room of its own first: the switch is remembered (localStorage) before any connection.
     const lonely = `${origin}/r/alone${randomBytes(8).toString('hex')}`;
-    const person = await openPerson(browser, lonely, name, { initScript: recordPeerConnections });
+    const person = await launchPerson(lonely, name, { initScript: recordPeerConnections });
+    opened(person);
     await person.page.getByRole('checkbox', { name: RELAY_ONLY }).check();
     await person.page.goto(room);
     await person.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();

@@ -116,7 +116,8 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
   handlePeerJoined(peer: Pick<PeerInfo, 'peerId'>): void {
     if (this.closed || peer.peerId === this.selfId) return;
     const pair = this.pairs.get(peer.peerId);
-    if (pair) pair.kick('peer came back');
+    // Whatever we offered while it was away never reached it (the server drops signals to absent peers).
+    if (pair) pair.kick('peer came back', true);
     else this.sendReset(peer.peerId, this.epochs.announce(peer.peerId), 'no connection with a joining peer');
   }
 

@@ -109,8 +109,8 @@ export class PeerPair {
     return true;
   }
 
-  kick(reason: string): void {
-    this.ladder.kick(reason);
+  kick(reason: string, offerLost = false): void {
+    this.ladder.kick(reason, offerLost);
   }
 
   setOffline(offline: boolean): void {

@@ -258,6 +258,34 @@ describe('RecoveryLadder on its own', () => {
     connected.instance.close();
   });
 
+  it('when the peer comes back, rebuilds a connection whose first offer it never got, and rolls back a later one', () => {
+    vi.useFakeTimers();
+    const fresh = ladder();
+    fresh.instance.sessionStarted();
+    fresh.instance.kick('peer came back', true);
+    expect(fresh.calls).toEqual([]);
+    expect(fresh.instance.rebuildPending).toBe(true);
+    vi.advanceTimersByTime(60_000);
+    expect(fresh.calls).toEqual(['rebuild']);
+    fresh.instance.close();
+
+    const { instance, calls } = ladder();
+    instance.sessionStarted();
+    instance.update('connected');
+    instance.update('disconnected');
+    instance.kick('peer came back', true);
+    expect(calls).toEqual(['restart (stalled)']);
+    // Our own signaling or network coming back lost nothing on the peer's side: a plain restart.
+    const other = ladder();
+    other.instance.sessionStarted();
+    other.instance.update('connected');
+    other.instance.update('disconnected');
+    other.instance.kick('signaling back');
+    expect(other.calls).toEqual(['restart']);
+    instance.close();
+    other.instance.close();
+  });
+
   it('does nothing after close', () => {
     vi.useFakeTimers();
     const { instance, calls } = ladder();
