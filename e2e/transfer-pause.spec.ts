@@ -1,11 +1,8 @@
-import { openConversationWith, rename } from './support/chat.js';
-import { expect, openPerson, test } from './support/fixtures.js';
+import { expect, test } from './support/fixtures.js';
 import {
-  acceptOffer,
-  chooseFiles,
   makeFile,
   progressOf,
-  recordFileFrames,
+  recordedTransfer,
   saveAndHash,
   scratchDir,
   sentFrames,
@@ -22,16 +19,7 @@ for (const side of ['sender', 'receiver'] as const) {
     test.setTimeout(90_000);
     // Large enough to be caught mid-way on a fast machine (the pause is clicked at > 5 %).
     const file = makeFile(scratchDir(), 'video.mp4', 40 * MiB);
-    const a = await openPerson(browser, roomId);
-    await recordFileFrames(a.page);
-    await a.page.reload(); // the recorder is installed on load
-    const b = await openPerson(browser, roomId);
-    await rename(a.page, 'Nur');
-    await rename(b.page, 'Oya');
-    await openConversationWith(a.page, 'Oya');
-    await openConversationWith(b.page, 'Nur');
-    await chooseFiles(a.page, [file.path]);
-    await acceptOffer(b.page);
+    const { a, b } = await recordedTransfer(browser, roomId, file, ['Nur', 'Oya']);
     const sending = transfers(a.page).first();
     const receiving = transfers(b.page).first();
     const bar = receiving.getByRole('progressbar', { name: 'All files' });

@@ -12,7 +12,7 @@ import {
   makeFile,
   opfsFiles,
   progressOf,
-  recordFileFrames,
+  recordedTransfer,
   saveAndHash,
   scratchDir,
   sentFrames,
@@ -163,16 +163,7 @@ test('the receiver reloads at ~40 %: it resumes from its checkpoint (not from ze
 }) => {
   test.setTimeout(90_000);
   const file = makeFile(scratchDir(), 'disk.img', 120 * MiB);
-  const a = await openPerson(browser, roomId);
-  await recordFileFrames(a.page);
-  await a.page.reload(); // the recorder is installed on load
-  const b = await openPerson(browser, roomId);
-  await rename(a.page, 'Ece');
-  await rename(b.page, 'Fikret');
-  await openConversationWith(a.page, 'Fikret');
-  await openConversationWith(b.page, 'Ece');
-  await chooseFiles(a.page, [file.path]);
-  await acceptOffer(b.page);
+  const { a, b } = await recordedTransfer(browser, roomId, file, ['Ece', 'Fikret']);
   const bar = transfers(b.page).first().getByRole('progressbar', { name: 'All files' });
   await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 60_000 }).toBeGreaterThan(0.4);
 

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { type Browser, expect, type Locator, type Page } from '@playwright/test';
+import { openConversationWith, rename } from './chat.js';
+import { openPerson, type Person } from './fixtures.js';
 
 export interface TestFile {
   path: string;
@@ -145,4 +147,27 @@ export async function forceRelay(page: Page): Promise<void> {
     }
     window.RTCPeerConnection = RelayOnly;
   });
+}
+
+/**
+ * A sends `file` to B, B accepts: each in a fresh context of `roomId`, with A's sent file frames recorded
+ * (`sentFrames`) from the start. Returns once B has accepted.
+ */
+export async function recordedTransfer(
+  browser: Browser,
+  roomId: string,
+  file: TestFile,
+  [senderName, receiverName]: [string, string],
+): Promise<{ a: Person; b: Person }> {
+  const a = await openPerson(browser, roomId);
+  await recordFileFrames(a.page);
+  await a.page.reload(); // the recorder is installed on load
+  const b = await openPerson(browser, roomId);
+  await rename(a.page, senderName);
+  await rename(b.page, receiverName);
+  await openConversationWith(a.page, receiverName);
+  await openConversationWith(b.page, senderName);
+  await chooseFiles(a.page, [file.path]);
+  await acceptOffer(b.page);
+  return { a, b };
 }
