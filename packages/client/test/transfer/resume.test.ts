@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryStorage } from '../../src/transfer/memory-storage.js';
 import type { SourceFile, TransferView } from '../../src/transfer/types.js';
 import { BOB, Pair, pattern, sha256 } from './fakes.js';
@@ -38,8 +38,9 @@ describe('resuming after a reload', () => {
     const size = 8 * 1024 * 1024;
     const pair = new Pair({ storageB: disk() });
     const id = await midway(size, pair);
-    await new Promise((resolve) => setTimeout(resolve, 30)); // at least one checkpoint of what arrived
-    const checkpoint = pair.b.store.records.get(`room/${BOB}|${id}`)?.files[0]?.offset ?? 0;
+    const checkpointed = () => pair.b.store.records.get(`room/${BOB}|${id}`)?.files[0]?.offset ?? 0;
+    await vi.waitFor(() => expect(checkpointed()).toBeGreaterThan(0)); // a checkpoint of what arrived
+    const checkpoint = checkpointed();
     expect(checkpoint).toBeGreaterThan(0);
     expect(checkpoint).toBeLessThan(size);
 

@@ -1,5 +1,5 @@
 import type { PeerMessage } from '@kopru/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeFrame } from '../../src/transfer/framing.js';
 import { MemoryStorage } from '../../src/transfer/memory-storage.js';
 import { batchPoint, batchPosition } from '../../src/transfer/offsets.js';
@@ -251,7 +251,10 @@ describe('the sender window over the receiver’s written offset', () => {
     for (let i = 0; i < 50 && only(pair.b.manager.list()).doneBytes < 4 * MIB; i++) await pair.pump(1);
     expect(only(pair.b.manager.list()).status).toBe('active');
 
-    await new Promise((resolve) => setTimeout(resolve, 30)); // a checkpoint (sped-up timers)
+    // Until the receiver has saved a checkpoint of what arrived (its timers are sped up).
+    await vi.waitFor(() =>
+      expect(pair.b.store.records.get(`room/${BOB}|${offered.id}`)?.files[0]?.offset ?? 0).toBeGreaterThan(0),
+    );
     await pair.reload('b');
     const checkpoint = only(pair.b.manager.list()).doneBytes;
     pair.connect();
