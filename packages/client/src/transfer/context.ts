@@ -5,8 +5,8 @@ import type { TransferStorage } from './storage.js';
 import type { TransferRecord } from './transfer-store.js';
 import type { SourceHasher, TransferTransport } from './types.js';
 
-/** What one transfer may touch: given by the manager, so transfers never see the transport or the store. */
-export interface TransferContext {
+/** The parts the manager shares with every transfer as they are. */
+interface SharedParts {
   readonly ownerKey: string;
   readonly storage: TransferStorage;
   readonly hasher: SourceHasher;
@@ -15,6 +15,10 @@ export interface TransferContext {
   /** The sender's window (`SEND_WINDOW_BYTES`; smaller in tests). */
   readonly sendWindowBytes: number;
   now(): number;
+}
+
+/** What one transfer may touch: given by the manager, so transfers never see the transport or the store. */
+export interface TransferContext extends SharedParts {
   /** A control message to the transfer's peer; false when its channel is not open. */
   send(message: PeerMessage): boolean;
   linkUp(): boolean;
@@ -27,15 +31,8 @@ export interface TransferContext {
 }
 
 /** What the manager lends its transfers: shared parts, and its own state behind functions. */
-export interface ContextParts {
-  readonly ownerKey: string;
-  readonly storage: TransferStorage;
-  readonly hasher: SourceHasher;
-  readonly timers: Timers;
-  readonly logger: Logger;
-  readonly sendWindowBytes: number;
+export interface ContextParts extends SharedParts {
   readonly transport: Pick<TransferTransport, 'send' | 'connect' | 'isOpen'>;
-  now(): number;
   /** The manager was closed: nothing is sent any more. */
   closed(): boolean;
   link(peerId: string): PeerLink;
