@@ -98,14 +98,17 @@ export function batchPosition(sizes: readonly number[], fileIndex: number, offse
   return position + offset;
 }
 
+/** A place in a batch: a file and an offset in it. */
+export interface BatchPoint {
+  fileIndex: number;
+  offset: number;
+}
+
 /**
  * The inverse of `batchPosition`: the first file not wholly before `position`, and the offset in it. A
  * position on a boundary names the start of the next non-empty file; past the end, the last file's end.
  */
-export function batchPoint(
-  sizes: readonly number[],
-  position: number,
-): { fileIndex: number; offset: number } {
+export function batchPoint(sizes: readonly number[], position: number): BatchPoint {
   let start = 0;
   for (const [fileIndex, size] of sizes.entries()) {
     if (position < start + size) return { fileIndex, offset: Math.max(0, position - start) };

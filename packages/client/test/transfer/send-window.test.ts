@@ -149,9 +149,9 @@ describe('the sender window over the receiver’s written offset', () => {
     expect(watch.sentEnd).toBe(MIB);
     expect(watch.maxInFlight).toBe(MIB);
     expect(only(pair.b.manager.list()).doneBytes).toBe(MIB); // arrived…
-    const acks = progressOf(pair.b.sent, id);
-    expect(acks.length).toBeGreaterThan(0);
-    expect(acks.every((m) => m.offset === 0)).toBe(true); // …but not written, so not acknowledged
+    // …but not written, so not acknowledged: one ack at 0, never repeated while nothing moves (a message
+    // every checkpoint would keep Chromium's SCTP from retransmitting what a stalled link lost).
+    expect(progressOf(pair.b.sent, id).map((m) => m.offset)).toEqual([0]);
     expect(only(pair.a.manager.list()).status).toBe('active'); // a stall, not a pause anyone sees
 
     release();
