@@ -56,7 +56,7 @@ test.describe('two server nodes on Redis behind nginx', () => {
     browser,
     roomId,
   }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(120_000);
     redis = await startRedis(PORTS.redis);
     const env = {
       TLS: 'off',
@@ -99,9 +99,8 @@ test.describe('two server nodes on Redis behind nginx', () => {
     const card = transfers(b.page).first();
     await acceptOffer(b.page);
     const bar = card.getByRole('progressbar', { name: 'All files' });
-    // As long as the other transfer tests allow: a transfer can stall 10–60 s near its start
-    // (docs/benchmarks.md, known problem), which is not what this test is about.
-    await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 120_000 }).toBeGreaterThan(0.2);
+    // As long as the other transfer tests allow for a first milestone on a loaded machine.
+    await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 60_000 }).toBeGreaterThan(0.2);
     await node1.kill();
     const progressAtKill = await progressOf(bar);
     // The transfer and the conversation are peer to peer: they need neither server.

@@ -161,11 +161,11 @@ test('the receiver reloads at ~40 %: it resumes from its checkpoint (not from ze
   browser,
   roomId,
 }) => {
-  test.setTimeout(180_000); // room for the known start-of-transfer stall (docs/benchmarks.md)
+  test.setTimeout(90_000);
   const file = makeFile(scratchDir(), 'disk.img', 120 * MiB);
   const { a, b } = await recordedTransfer(browser, roomId, file, ['Ece', 'Fikret']);
   const bar = transfers(b.page).first().getByRole('progressbar', { name: 'All files' });
-  await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 120_000 }).toBeGreaterThan(0.4);
+  await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 60_000 }).toBeGreaterThan(0.4);
 
   await b.page.reload();
   const sentBefore = await sentFrames(a.page);
@@ -195,7 +195,7 @@ test('the receiver goes offline at ~40 % and comes back: the transfer completes 
   browser,
   roomId,
 }) => {
-  test.setTimeout(210_000); // room for the known start-of-transfer stall (docs/benchmarks.md)
+  test.setTimeout(120_000);
   // How the drop is made real: Playwright's setOffline cuts the page's HTTP and WebSocket (signaling) and
   // fires `offline`, but not WebRTC. So both browsers are made to talk only through a TURN relay (coturn on
   // loopback, credentials from the server's TURN_URLS/TURN_SECRET; the test forces `iceTransportPolicy:
@@ -226,7 +226,7 @@ test('the receiver goes offline at ~40 % and comes back: the transfer completes 
     await acceptOffer(b.page);
     const card = transfers(b.page).first();
     const bar = card.getByRole('progressbar', { name: 'All files' });
-    await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 120_000 }).toBeGreaterThan(0.4);
+    await expect.poll(() => progressOf(bar), { intervals: [50], timeout: 60_000 }).toBeGreaterThan(0.4);
 
     turn.pause();
     await b.context.setOffline(true);

@@ -12,12 +12,10 @@
  * also reports the CPU used by the browsers and coturn, by the whole machine, and the UDP datagrams the
  * machine dropped (bench/transfer/resources.mjs).
  */
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { collectGarbage, launchPerson, openConversation, rss, sampleMemory } from './browsers.mjs';
 import { runKopru } from './kopru-arm.mjs';
 import { connectRaw, runRaw } from './raw-arm.mjs';
@@ -29,18 +27,7 @@ import {
   startRelay,
 } from './relay-arm.mjs';
 import { formatResources, startResourceMeter } from './resources.mjs';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MiB = 1024 * 1024;
-
-function option(/** @type {string} */ name, /** @type {number} */ fallback, allowZero = false) {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const value = arg ? Number(arg.split('=')[1]) : fallback;
-  if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
-    throw new Error(`--${name} must be a positive number`);
-  }
-  return value;
-}
+import { MiB, makeFile, median, option, startServer } from './setup.mjs';
 
 const sizeMiB = option('size', 256);
 const runs = option('runs', 3);
@@ -54,57 +41,6 @@ const [minRelayPort = 0, maxRelayPort = 0] = (
   .split('-')
   .map(Number);
 
-const median = (/** @type {number[]} */ xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-
-/** Random bytes written in 16 MiB pieces; returns the path and SHA-256. */
-function makeFile(/** @type {string} */ dir, /** @type {number} */ bytes) {
-  const file = path.join(dir, `bench-${bytes}.bin`);
-  const hash = createHash('sha256');
-  const fd = openSync(file, 'w');
-  for (let left = bytes; left > 0; ) {
-    const piece = randomBytes(Math.min(16 * MiB, left));
-    hash.update(piece);
-    writeSync(fd, piece);
-    left -= piece.byteLength;
-  }
-  closeSync(fd);
-  return { file, sha256: hash.digest('hex') };
-}
-
-async function startServer(/** @type {string} */ dataDir, /** @type {Record<string, string>} */ env = {}) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'packages/server/dist/main.js')], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      NODE_TLS_REJECT_UNAUTHORIZED: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Piped, not inherited: a crashed bench must not leave the server holding our stdout open.
-  child.stdout?.on('data', (d) => process.stderr.write(d));
-  child.stderr?.on('data', (d) => process.stderr.write(d));
-  process.once('exit', () => child.kill('SIGKILL'));
-  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`https://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not start');
-}
-
 const log = (/** @type {string} */ m) => process.env.BENCH_DEBUG && console.error(`[bench] ${m}`);
 
 async function main() {
@@ -116,6 +52,7 @@ async function main() {
   const turn = relayed ? await startRelay({ port: turnPort, minRelayPort, maxRelayPort }) : undefined;
   // UDP only: the relayed arms measure the path ICE prefers (a TCP relay candidate ranks below it).
   const server = await startServer(
+    port,
     path.join(dir, 'data'),
     turn ? { TURN_URLS: turn.udpUrl, TURN_SECRET: turn.secret } : {},
   );
