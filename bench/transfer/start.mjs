@@ -48,9 +48,10 @@ function sampleChannels(/** @type {number} */ sampleMs) {
     for (const pc of connections) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s) => {
-        if (s.type === 'data-channel' && s.label) {
-          (series[s.label] ??= []).push([performance.now(), s.bytesReceived ?? 0]);
-        }
+        if (s.type !== 'data-channel' || !s.label) return;
+        const samples = series[s.label] ?? [];
+        samples.push([performance.now(), s.bytesReceived ?? 0]);
+        series[s.label] = samples;
       });
     }
   }, sampleMs);
