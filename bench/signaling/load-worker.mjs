@@ -40,7 +40,7 @@ function received(/** @type {unknown} */ seq) {
   latencies.push(performance.now() - t0);
 }
 
-/** A Köprü client: socket.io over WebSocket, `room:join`, then `signal` requests. */
+/** A Köprü client: socket.io over WebSocket, `room:join`, then `signal`s (without acknowledgements, as the app). */
 function kopruClient(/** @type {ClientSpec} */ spec) {
   return /** @type {Promise<Client>} */ (
     new Promise((resolve, reject) => {
@@ -53,6 +53,7 @@ function kopruClient(/** @type {ClientSpec} */ spec) {
         extraHeaders: { 'x-forwarded-for': spec.xff },
       });
       socket.on('signal', (/** @type {{ data: { epoch: number } }} */ msg) => received(msg.data.epoch));
+      socket.on('signal:failed', (/** @type {{ error: { code: string } }} */ e) => countError(e.error.code));
       socket.on('disconnect', () => {
         disconnects++;
       });
@@ -72,14 +73,8 @@ function kopruClient(/** @type {ClientSpec} */ spec) {
             resolve({
               spec,
               peerId: reply.data.self.peerId,
-              send: (to, seq, roll) =>
-                socket.emit(
-                  'signal',
-                  { to, data: kopruSignal(seq, roll) },
-                  (/** @type {{ ok: boolean, error?: { code: string } }} */ ack) => {
-                    if (!ack.ok) countError(ack.error?.code ?? 'unknown');
-                  },
-                ),
+              // As the app sends them: no acknowledgement; a refusal comes back as `signal:failed`.
+              send: (to, seq, roll) => socket.emit('signal', { to, data: kopruSignal(seq, roll) }),
               close: () => socket.disconnect(),
             });
           },

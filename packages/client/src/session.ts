@@ -71,6 +71,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       }),
       room.on('state', (state) => this.chat?.handlePresence(state)),
       room.on('signal', ({ from, data }) => this.mesh?.handleSignal(from, data)),
+      room.signalingClient.on('signal-failed', ({ to, error }) => this.mesh?.handleSignalFailed(to, error)),
       // Fresh TURN credentials before the old ones expire (`ice:refresh`).
       room.on('ice-servers', (servers) => this.mesh?.handleIceServers(servers)),
       room.on('peer-joined', (peer) => {
@@ -162,9 +163,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
     const transfers = this.buildTransfers(selfPeerId, mesh);
     this.meshOffs = [
       mesh.on('signal', ({ to, data }) => {
-        room.signalingClient.signal(to, data).catch(() => {
-          // The peer left meanwhile; presence tears the session down.
-        });
+        room.signalingClient.signal(to, data);
       }),
       mesh.on('message', ({ peerId, message }) => {
         if (isChatFrame(message)) chat.handleMessage(peerId, message);

@@ -22,8 +22,10 @@ import {
   setPasswordRequestSchema,
 } from './room-access.js';
 import {
+  type SignalFailed,
   type SignalMessage,
   type SignalRequest,
+  signalFailedSchema,
   signalMessageSchema,
   signalRequestSchema,
 } from './signal.js';
@@ -75,13 +77,18 @@ export type AckCallback<T> = (reply: Ack<T>) => void;
 
 /**
  * Client → server events. Every payload is `unknown` on the wire; the server validates it with the schema
- * of the same name in `clientEventSchemas` before acting. Each one is answered through its ack.
+ * of the same name in `clientEventSchemas` before acting. Each one is answered through its ack, except a
+ * `signal` sent without one: it is relayed silently, or refused with a `signal:failed` event.
  */
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckCallback<JoinReply>) => void;
   'room:leave': (request: Record<string, never>, ack: AckCallback<null>) => void;
   'peer:update': (request: UpdateRequest, ack: AckCallback<PeerInfo>) => void;
-  signal: (request: SignalRequest, ack: AckCallback<null>) => void;
+  /**
+   * The app sends signals without an acknowledgement (one socket write per relay instead of two, like
+   * PeerServer; docs/benchmarks.md); with one, it is answered like any request.
+   */
+  signal: (request: SignalRequest, ack?: AckCallback<null>) => void;
   /** The room's owner sets (or, with `null`, removes) its password. */
   'room:set-password': (request: SetPasswordRequest, ack: AckCallback<RoomAccess>) => void;
   /** Fresh ICE servers (new TURN credentials) before the current ones expire. */
@@ -94,6 +101,8 @@ export interface ServerToClientEvents {
   'presence:updated': (event: { peer: PeerInfo }) => void;
   'presence:left': (event: { peerId: string; reason: LeaveReason }) => void;
   signal: (event: SignalMessage) => void;
+  /** A `signal` sent without an acknowledgement was refused. */
+  'signal:failed': (event: SignalFailed) => void;
   'session:ended': (event: SessionEnded) => void;
   'room:access': (event: RoomAccessChanged) => void;
 }
@@ -112,6 +121,7 @@ export const serverEventSchemas = {
   'presence:updated': peerUpdatedSchema,
   'presence:left': peerLeftSchema,
   signal: signalMessageSchema,
+  'signal:failed': signalFailedSchema,
   'session:ended': sessionEndedSchema,
   'room:access': roomAccessChangedSchema,
 } as const satisfies Record<keyof ServerToClientEvents, z.ZodType>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { protocolErrorSchema } from './errors.js';
 import { LIMITS } from './limits.js';
 import { peerIdSchema } from './presence.js';
 
@@ -36,3 +37,10 @@ export type SignalRequest = z.infer<typeof signalRequestSchema>;
 /** A relayed signal as delivered: `from` is stamped by the server from the sending connection. */
 export const signalMessageSchema = z.object({ from: peerIdSchema, data: signalDataSchema });
 export type SignalMessage = z.infer<typeof signalMessageSchema>;
+
+/**
+ * The answer to a `signal` sent without an acknowledgement (how the app sends them) that the server refused:
+ * the error, and the addressee when the request named a valid one. A relayed signal gets no answer at all.
+ */
+export const signalFailedSchema = z.object({ to: peerIdSchema.optional(), error: protocolErrorSchema });
+export type SignalFailed = z.infer<typeof signalFailedSchema>;

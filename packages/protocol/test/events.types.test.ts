@@ -29,7 +29,13 @@ describe('event maps', () => {
       'room:join' | 'room:leave' | 'peer:update' | 'signal' | 'room:set-password' | 'ice:refresh'
     >();
     expectTypeOf<keyof ServerToClientEvents>().toEqualTypeOf<
-      'presence:joined' | 'presence:updated' | 'presence:left' | 'signal' | 'session:ended' | 'room:access'
+      | 'presence:joined'
+      | 'presence:updated'
+      | 'presence:left'
+      | 'signal'
+      | 'signal:failed'
+      | 'session:ended'
+      | 'room:access'
     >();
     expectTypeOf<keyof typeof clientEventSchemas>().toEqualTypeOf<keyof ClientToServerEvents>();
     expectTypeOf<keyof typeof serverEventSchemas>().toEqualTypeOf<keyof ServerToClientEvents>();
@@ -47,6 +53,7 @@ describe('event maps', () => {
       expectTypeOf<ServerToClientEvents['presence:updated']>(),
       expectTypeOf<ServerToClientEvents['presence:left']>(),
       expectTypeOf<ServerToClientEvents['signal']>(),
+      expectTypeOf<ServerToClientEvents['signal:failed']>(),
       expectTypeOf<ServerToClientEvents['session:ended']>(),
       expectTypeOf<ClientToServerEvents['room:set-password']>(),
       expectTypeOf<ClientToServerEvents['ice:refresh']>(),
@@ -67,7 +74,7 @@ describe('event maps', () => {
       [UpdateRequest, AckCallback<PeerInfo>]
     >();
     expectTypeOf<ClientToServerEvents['signal']>().parameters.toEqualTypeOf<
-      [SignalRequest, AckCallback<null>]
+      [SignalRequest, AckCallback<null>?]
     >();
     expectTypeOf<AckCallback<null>>().parameter(0).toEqualTypeOf<Ack<null>>();
   });
@@ -89,6 +96,9 @@ describe('event maps', () => {
       PayloadOf<ServerToClientEvents['presence:left']>
     >();
     expectTypeOf<z.output<(typeof serverEventSchemas)['signal']>>().toEqualTypeOf<SignalMessage>();
+    expectTypeOf<z.output<(typeof serverEventSchemas)['signal:failed']>>().toEqualTypeOf<
+      PayloadOf<ServerToClientEvents['signal:failed']>
+    >();
     expectTypeOf<z.output<(typeof serverEventSchemas)['session:ended']>>().toEqualTypeOf<SessionEnded>();
     expectTypeOf<z.output<(typeof clientEventSchemas)['room:set-password']>>().toEqualTypeOf<
       PayloadOf<ClientToServerEvents['room:set-password']>

@@ -98,6 +98,14 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     this.openPair(peerId, this.epochs.next(peerId));
   }
 
+  /**
+   * The server refused a signal of ours (`to` when it could read the addressee). Nothing to undo: a peer that
+   * left is torn down by presence, and a lost offer or answer is what the recovery ladder renegotiates.
+   */
+  handleSignalFailed(to: string | undefined, error: { code: string; message: string }): void {
+    this.logger.warn('signal refused by the server', { peerId: to, code: error.code, reason: error.message });
+  }
+
   /** A relayed signal; `from` is stamped by the server. */
   handleSignal(from: string, data: SignalData): void {
     if (this.closed || from === this.selfId) return;

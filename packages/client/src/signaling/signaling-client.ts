@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
   type SessionEnded,
   type SignalData,
+  type SignalFailed,
   type SignalMessage,
   serverEventSchemas,
 } from '@kopru/protocol';
@@ -40,6 +41,8 @@ export interface SignalingEvents {
   'peer-updated': PeerInfo;
   'peer-left': { peerId: string; reason: LeaveReason };
   signal: SignalMessage;
+  /** The server refused one of our signals (sent without an acknowledgement): to whom, and why. */
+  'signal-failed': SignalFailed;
   'session-ended': SessionEnded;
   error: ProtocolError;
   /** The room's owner set or removed its password. */
@@ -76,11 +79,8 @@ const MAX_QUEUED_SIGNALS = 256;
  */
 export const SHUTDOWN_RECONNECT_SPREAD_MS = 1_000;
 
-type ReplyOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
-  reply: Ack<infer T>,
-) => void
-  ? T
-  : never;
+type ReplyOf<E extends keyof ClientToServerEvents> =
+  NonNullable<Parameters<ClientToServerEvents[E]>[1]> extends (reply: Ack<infer T>) => void ? T : never;
 
 /**
  * The browser's side of the signaling server: joins the room on every (re)connect with its session token,
@@ -123,6 +123,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.listen('presence:updated', (e) => this.emit('peer-updated', e.peer));
     this.listen('presence:left', (e) => this.emit('peer-left', e));
     this.listen('signal', (e) => this.emit('signal', e));
+    this.listen('signal:failed', (e) => this.emit('signal-failed', e));
     this.listen('room:access', (e) => this.emit('room-access', e));
     this.listen('session:ended', (e) => {
       if (e.reason === 'shutdown') {
@@ -170,14 +171,18 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     return reply.data;
   }
 
-  /** Relays a signal; while offline it waits in order and goes out after the next join. */
-  async signal(to: string, data: SignalData): Promise<void> {
+  /**
+   * Relays a signal; while offline it waits in order and goes out after the next join. Sent without an
+   * acknowledgement (half the server's socket writes per relay; docs/benchmarks.md): a refusal comes back
+   * as `signal-failed`.
+   */
+  signal(to: string, data: SignalData): void {
     if (!this.joined) {
       if (this.outbox.length >= MAX_QUEUED_SIGNALS) this.outbox.shift();
       this.outbox.push({ to, data });
       return;
     }
-    await this.request('signal', { to, data });
+    this.opts.socket.emit('signal', { to, data });
   }
 
   async updateSelf(patch: { name?: string; status?: PeerStatus }): Promise<PeerInfo | undefined> {
@@ -257,12 +262,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 
   private flushOutbox(): void {
-    const pending = this.outbox.splice(0);
-    for (const { to, data } of pending) {
-      this.request('signal', { to, data }).catch(() => {
-        // The peer left meanwhile; its session is torn down by the presence event.
-      });
-    }
+    for (const { to, data } of this.outbox.splice(0)) this.signal(to, data);
   }
 
   private setStatus(status: ConnectionStatus): void {

@@ -11,6 +11,8 @@ export interface EventGuardOptions {
   logger: Logger;
   /** Called with the error code of every refusal (for metrics). */
   onError?: (code: string) => void;
+  /** Where a refused request without an acknowledgement is reported (otherwise it is dropped). */
+  unacknowledged?: (event: KnownEvent | 'unknown', error: ProtocolError, payload: unknown) => void;
 }
 
 const eventName = (event: unknown): KnownEvent | 'unknown' =>
@@ -29,7 +31,8 @@ function payloadBytes(payload: unknown): number {
 /**
  * Socket middleware that runs before any handler: a token bucket per event name for this connection, then
  * the event's payload cap. A refused request is answered (`RATE_LIMITED` with `retryAfterMs`, or
- * `PAYLOAD_TOO_LARGE`) and goes no further; one without an acknowledgement is dropped.
+ * `PAYLOAD_TOO_LARGE`) and goes no further; one without an acknowledgement goes to `unacknowledged`, or
+ * is dropped.
  */
 export function guardEvents(socket: KopruSocket, opts: EventGuardOptions): void {
   const buckets = new LocalBuckets();
@@ -41,7 +44,8 @@ export function guardEvents(socket: KopruSocket, opts: EventGuardOptions): void 
     const ack = typeof last === 'function' ? (last as (reply: unknown) => void) : undefined;
     const refuse = (error: ProtocolError): void => {
       opts.onError?.(error.code);
-      ack?.({ ok: false, error });
+      if (ack) ack({ ok: false, error });
+      else opts.unacknowledged?.(name, error, args[0]);
     };
     const decision = buckets.take(name, opts.limits.perEvent[name], opts.clock.now());
     if (!decision.allowed) {

@@ -1,5 +1,6 @@
 import type { JoinRequest, RoomAccess } from '@kopru/protocol';
 import type { AppDeps } from '../deps.js';
+import { reportSignalFailure } from '../socket/signal-failures.js';
 import type { KopruServer, KopruSocket } from '../socket/types.js';
 import { registerAccessHandlers } from './access-handlers.js';
 import { type ConnectionGuard, installConnectionGuard } from './connection-guard.js';
@@ -52,7 +53,16 @@ export function createSecurity(io: KopruServer, deps: AppDeps, onError?: (code: 
     connections,
     gate,
     guard(socket) {
-      guardEvents(socket, { limits, clock: deps.clock, logger, ...(onError ? { onError } : {}) });
+      const signalFailed = reportSignalFailure(socket);
+      guardEvents(socket, {
+        limits,
+        clock: deps.clock,
+        logger,
+        ...(onError ? { onError } : {}),
+        unacknowledged: (event, error, payload) => {
+          if (event === 'signal') signalFailed(error, payload);
+        },
+      });
       if (deps.testOnlyTamperSdp) installSdpTamper(socket);
     },
     registerHandlers(socket) {

@@ -1,6 +1,7 @@
 import { AppError, type JoinReply, type JoinRequest, type PeerInfo, type RoomAccess } from '@kopru/protocol';
 import type { AppDeps } from '../deps.js';
 import { SessionTokens } from '../session-token.js';
+import { reportSignalFailure } from './signal-failures.js';
 import { type KopruServer, type KopruSocket, peerChannel, roomChannel } from './types.js';
 import { onValidated, refuseUnknownEvents } from './validated-handler.js';
 
@@ -167,6 +168,8 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
         return null;
       },
       onError,
+      // The app's signals come without an acknowledgement: refusals are reported as `signal:failed`.
+      reportSignalFailure(socket),
     );
 
     socket.on('disconnect', () => {

@@ -1,15 +1,23 @@
-import { type Ack, AppError, type ClientToServerEvents, clientEventSchemas, fail, ok } from '@kopru/protocol';
+import {
+  type Ack,
+  AppError,
+  type ClientToServerEvents,
+  clientEventSchemas,
+  fail,
+  ok,
+  type ProtocolError,
+} from '@kopru/protocol';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { KopruSocket } from './types.js';
 
 type Schemas = typeof clientEventSchemas;
 type EventName = keyof ClientToServerEvents;
-type ReplyOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends (
-  reply: Ack<infer T>,
-) => void
-  ? T
-  : never;
+type ReplyOf<E extends EventName> =
+  NonNullable<Parameters<ClientToServerEvents[E]>[1]> extends (reply: Ack<infer T>) => void ? T : never;
+
+/** Where a refusal goes when the request came without an acknowledgement (events that allow that). */
+export type UnacknowledgedRefusal = (error: ProtocolError, payload: unknown) => void;
 
 export type EventHandler<E extends EventName> = (payload: z.output<Schemas[E]>) => Promise<ReplyOf<E>>;
 
@@ -23,6 +31,8 @@ const describeIssues = (error: z.ZodError): string =>
  * Registers a handler that sees only validated input and always answers its ack: with `{ ok: true, data }`,
  * or `{ ok: false, error }` for bad input (nothing changed) and for failures (logged, never thrown).
  * What arrives on the wire is `unknown` whatever the event map says, so it is typed that way here.
+ * With `unacknowledged`, the event may also come with its payload alone: success then answers nothing,
+ * and a refusal goes to `unacknowledged` (e.g. as an event to the sender).
  */
 export function onValidated<E extends EventName>(
   socket: KopruSocket,
@@ -30,17 +40,31 @@ export function onValidated<E extends EventName>(
   logger: Logger,
   handler: EventHandler<E>,
   onError?: (code: string) => void,
+  unacknowledged?: UnacknowledgedRefusal,
 ): void {
   const schema: z.ZodType = clientEventSchemas[event];
   const listener = (...args: unknown[]): void => {
     const maybeAck = args[args.length - 1];
     const ack = typeof maybeAck === 'function' ? (maybeAck as (reply: Ack<unknown>) => void) : undefined;
     const reply = (answer: Ack<unknown>): void => {
-      if (!answer.ok) onError?.(answer.error.code);
-      ack?.(answer);
+      if (answer.ok) {
+        ack?.(answer);
+        return;
+      }
+      onError?.(answer.error.code);
+      if (ack) ack(answer);
+      else unacknowledged?.(answer.error, args[0]);
     };
-    if (!ack || args.length !== 2) {
-      reply(fail('INVALID_PAYLOAD', `${event} takes one payload and an acknowledgement callback`));
+    const arity = ack ? 2 : 1;
+    if ((!ack && !unacknowledged) || args.length !== arity) {
+      reply(
+        fail(
+          'INVALID_PAYLOAD',
+          unacknowledged
+            ? `${event} takes one payload (and optionally an acknowledgement callback)`
+            : `${event} takes one payload and an acknowledgement callback`,
+        ),
+      );
       return;
     }
     const parsed = schema.safeParse(args[0]);

@@ -98,7 +98,7 @@ export interface TestClient {
   request<E extends keyof ClientToServerEvents>(
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
-  ): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>;
+  ): Promise<Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0]>;
   /** Like `request`, for payloads the event map would not allow (malformed input). */
   rawRequest(event: string, ...args: unknown[]): Promise<Ack<unknown>>;
   /** Sends an event with no acknowledgement, whatever its name or arguments. */

@@ -1,0 +1,120 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  ClientToServerEvents,
+  JoinReply,
+  ServerToClientEvents,
+  SignalData,
+  SignalFailed,
+} from '@kopru/protocol';
+import { Server, type Socket as ServerSocket } from 'socket.io';
+import { io } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClientSocket, SignalingClient } from '../../src/signaling/signaling-client.js';
+
+type NodeSocket = ServerSocket<ClientToServerEvents, ServerToClientEvents>;
+
+const ROOM = 'signal-room-1';
+const SELF = 'A'.repeat(22);
+const BOB = 'B'.repeat(22);
+const closers: (() => void)[] = [];
+
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+/**
+ * A stand-in server node, real socket.io on loopback: it answers joins only when told to (so a test can
+ * signal before the join completes) and records every `signal` with the number of arguments it came with.
+ */
+async function startNode() {
+  const http = createServer();
+  const server = new Server<ClientToServerEvents, ServerToClientEvents>(http);
+  const signals: { payload: unknown; args: number }[] = [];
+  const pendingJoins: (() => void)[] = [];
+  let socket: NodeSocket | undefined;
+  server.on('connection', (s) => {
+    socket = s;
+    s.on('room:join', (request, ack) => {
+      const self = { peerId: SELF, name: request.name, status: 'available' as const, joinedAt: 1 };
+      const reply: JoinReply = {
+        roomId: ROOM,
+        self,
+        sessionToken: 't',
+        peers: [],
+        iceServers: [],
+        resumed: false,
+      };
+      pendingJoins.push(() => ack({ ok: true, data: reply }));
+    });
+    (s.on as (event: string, listener: (...args: unknown[]) => void) => void)('signal', (...args) => {
+      signals.push({ payload: args[0], args: args.length });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  closers.push(() => {
+    server.close();
+    http.closeAllConnections();
+  });
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    signals,
+    answerJoins: () => {
+      for (const answer of pendingJoins.splice(0)) answer();
+    },
+    joinAsked: () => pendingJoins.length > 0,
+    emitRaw: (event: string, payload: unknown) =>
+      (socket?.emit as ((event: string, payload: unknown) => void) | undefined)?.(event, payload),
+  };
+}
+
+function startClient(url: string) {
+  const socket: ClientSocket = io(url, { autoConnect: false, transports: ['websocket'], forceNew: true });
+  const client = new SignalingClient({
+    socket,
+    roomId: ROOM,
+    profile: () => ({ name: 'Alice', status: 'available' }),
+    tokens: { get: () => undefined, set: () => {}, clear: () => {} },
+  });
+  const failures: SignalFailed[] = [];
+  client.on('signal-failed', (e) => failures.push(e));
+  closers.push(() => client.close());
+  client.start();
+  return { client, failures };
+}
+
+const reset = (epoch: number): SignalData => ({ kind: 'reset', epoch });
+
+describe('SignalingClient signals', () => {
+  it('go out without an acknowledgement, queued in order until the join is answered', async () => {
+    const node = await startNode();
+    const { client } = startClient(node.url);
+    await expect.poll(node.joinAsked).toBe(true);
+
+    client.signal(BOB, reset(1)); // not joined yet: queued
+    client.signal(BOB, reset(2));
+    node.answerJoins();
+    await expect.poll(() => node.signals.length).toBe(2);
+    client.signal(BOB, reset(3));
+
+    await expect.poll(() => node.signals.length).toBe(3);
+    expect(node.signals).toEqual(
+      [1, 2, 3].map((epoch) => ({ payload: { to: BOB, data: reset(epoch) }, args: 1 })),
+    );
+  });
+
+  it('surface the server’s signal:failed as signal-failed, and drop a malformed one', async () => {
+    const node = await startNode();
+    const { failures } = startClient(node.url);
+    await expect.poll(node.joinAsked).toBe(true);
+    node.answerJoins();
+
+    node.emitRaw('signal:failed', { error: { code: 'NOWHERE', message: 'not a protocol error' } });
+    const refused: SignalFailed = { to: BOB, error: { code: 'PEER_NOT_FOUND', message: 'no such peer' } };
+    node.emitRaw('signal:failed', refused);
+
+    await expect.poll(() => failures.length).toBe(1);
+    expect(failures).toEqual([refused]);
+  });
+});
