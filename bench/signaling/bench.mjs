@@ -108,6 +108,20 @@ async function all(
 }
 
 /**
+ * A Köprü node's event-loop delay since the last call (p99 and max, ms), from its `/metrics`.
+ * @param {string} url
+ */
+async function eventLoopDelay(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const gauge = (/** @type {string} */ name) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
+  return {
+    p99Ms: gauge('nodejs_eventloop_lag_p99_seconds'),
+    maxMs: gauge('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
+/**
  * @param {string} name
  * @param {'kopru' | 'peerjs'} kind
  * @param {{ pid: number, url: string }[]} servers
@@ -139,6 +153,8 @@ async function measure(name, kind, servers, redis) {
 
     const out = [];
     for (const rate of RATES) {
+      // Reading /metrics resets prom-client's event-loop delay histogram: the next read covers this phase.
+      if (kind === 'kopru') await Promise.all(servers.map((s) => eventLoopDelay(s.url)));
       const redisBefore = await redis?.sample();
       const cpuBefore = servers.map((s) => cpuMs(s.pid));
       const results =
@@ -150,6 +166,7 @@ async function measure(name, kind, servers, redis) {
           )
         );
       const serverCpuMs = servers.reduce((sum, s, i) => sum + cpuMs(s.pid) - (cpuBefore[i] ?? 0), 0);
+      const delays = kind === 'kopru' ? await Promise.all(servers.map((s) => eventLoopDelay(s.url))) : [];
       const redisAfter = await redis?.sample();
 
       const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -195,6 +212,10 @@ async function measure(name, kind, servers, redis) {
         serverMemoryPerClientKiB: (memAfter - memBefore) / 1024 / Math.max(1, joined),
         serverRssMiB: memAfter / 1024 / 1024,
         loadGeneratorCpuCores: results.reduce((n, r) => n + r.cpuMs, 0) / (seconds * 1000),
+        // The server's own stalls over the phase (worst node): a latency tail without one is queueing
+        // elsewhere (the load generators, the scheduler), not the server's event loop.
+        serverEventLoopP99Ms: delays.length > 0 ? Math.max(...delays.map((d) => d.p99Ms)) : undefined,
+        serverEventLoopMaxMs: delays.length > 0 ? Math.max(...delays.map((d) => d.maxMs)) : undefined,
         // The machine's 1-minute load average at the end: on 2 cores, anything above ~2 means other
         // work competed with this measurement.
         loadAverage: loadavg()[0],
@@ -262,11 +283,11 @@ for (const name of String(opts.scenarios).split(',')) {
 
 const f = (/** @type {number} */ n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 process.stdout.write(
-  `\n| Scenario | Clients held | Target relays/s | Relays/s | p50 ms | p99 ms | Lost | Server CPU (cores) | CPU µs/relay | Server KiB/client | Load-gen CPU (cores) | Load avg |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n`,
+  `\n| Scenario | Clients held | Target relays/s | Relays/s | p50 ms | p99 ms | Lost | Server CPU (cores) | CPU µs/relay | Server KiB/client | Server event-loop delay p99 / max ms | Load-gen CPU (cores) | Load avg |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n`,
 );
 for (const r of results) {
   process.stdout.write(
-    `| ${r.scenario} | ${r.clientsHeld} / ${r.clientsTarget} | ${r.rateTarget} | ${f(r.relaysPerSecond, 0)} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${r.relaysLost} | ${f(r.serverCpuCores, 2)} | ${f(r.serverCpuMicrosPerRelay, 0)} | ${f(r.serverMemoryPerClientKiB)} | ${f(r.loadGeneratorCpuCores, 2)} | ${f(r.loadAverage)} |\n`,
+    `| ${r.scenario} | ${r.clientsHeld} / ${r.clientsTarget} | ${r.rateTarget} | ${f(r.relaysPerSecond, 0)} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${r.relaysLost} | ${f(r.serverCpuCores, 2)} | ${f(r.serverCpuMicrosPerRelay, 0)} | ${f(r.serverMemoryPerClientKiB)} | ${r.serverEventLoopMaxMs === undefined ? 'n/a' : `${f(r.serverEventLoopP99Ms)} / ${f(r.serverEventLoopMaxMs)}`} | ${f(r.loadGeneratorCpuCores, 2)} | ${f(r.loadAverage)} |\n`,
   );
 }
 for (const r of results) {

@@ -13,6 +13,8 @@ import { kopruSignal, peerjsMessage } from './payloads.mjs';
 /** @typedef {{ id: number, room: string, url: string, xff: string }} ClientSpec */
 /** @typedef {{ spec: ClientSpec, peerId: string, send: (to: string, seq: number, roll: number) => void, close: () => void }} Client */
 
+/** Köprü clients ask for an acknowledgement of each signal (the app does not). */
+const ACKED = process.env.KOPRU_BENCH_SIGNAL_ACK === '1';
 /** @type {Client[]} */
 const clients = [];
 /** @type {Map<string, Client[]>} room → its joined clients */
@@ -74,7 +76,13 @@ function kopruClient(/** @type {ClientSpec} */ spec) {
               spec,
               peerId: reply.data.self.peerId,
               // As the app sends them: no acknowledgement; a refusal comes back as `signal:failed`.
-              send: (to, seq, roll) => socket.emit('signal', { to, data: kopruSignal(seq, roll) }),
+              // KOPRU_BENCH_SIGNAL_ACK=1 asks for one, to measure what it costs the server.
+              send: ACKED
+                ? (to, seq, roll) =>
+                    socket.emit('signal', { to, data: kopruSignal(seq, roll) }, (/** @type {any} */ ack) => {
+                      if (!ack.ok) countError(ack.error?.code ?? 'unknown');
+                    })
+                : (to, seq, roll) => socket.emit('signal', { to, data: kopruSignal(seq, roll) }),
               close: () => socket.disconnect(),
             });
           },
