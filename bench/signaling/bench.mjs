@@ -9,7 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuMs, freePort, rssBytes, startKopruNode, startPeerServer, startRedis } from './processes.mjs';
@@ -22,6 +22,7 @@ const { values: opts } = parseArgs({
     'join-rate': { type: 'string', default: '500' },
     'room-size': { type: 'string', default: '8' },
     workers: { type: 'string', default: '2' },
+    'load-nice': { type: 'string', default: '0' },
     scenarios: { type: 'string', default: 'one-node,two-nodes,peerjs' },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -36,6 +37,8 @@ if (opts.help) {
   --join-rate J    joins per second while ramping up (default 500)
   --room-size K    clients per room (default 8)
   --workers W      load-generator processes (default 2)
+  --load-nice N    run the load generators at this nice level (default 0): with 10, the server under
+                   test gets a CPU first, as if its clients were on other machines
   --scenarios L    comma list of one-node, two-nodes, peerjs (default all three)
   --json FILE      also write the results as JSON
 `);
@@ -48,6 +51,7 @@ const DURATION_MS = Number(opts.duration) * 1000;
 const JOIN_RATE = Number(opts['join-rate']);
 const ROOM_SIZE = Number(opts['room-size']);
 const WORKERS = Number(opts.workers);
+const LOAD_NICE = Number(opts['load-nice']);
 /** Relays still in flight this long after the last send are counted as lost. */
 const DRAIN_MS = 3_000;
 /** The whole run stops by itself after this, whatever happens (bounded in time). */
@@ -131,9 +135,11 @@ async function measure(name, kind, servers, redis) {
   log(`\n== ${name}: ${CLIENTS} clients, ${RATES.join(', ')} relays/s for ${DURATION_MS / 1000} s each`);
   const memBefore = servers.reduce((sum, s) => sum + rssBytes(s.pid), 0);
   const joinCpuBefore = servers.reduce((sum, s) => sum + cpuMs(s.pid), 0);
-  const workers = Array.from({ length: WORKERS }, () =>
-    fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
-  );
+  const workers = Array.from({ length: WORKERS }, () => {
+    const worker = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (LOAD_NICE !== 0 && worker.pid !== undefined) setPriority(worker.pid, LOAD_NICE);
+    return worker;
+  });
   try {
     const specs = plan(servers.map((s) => s.url));
     const ready = /** @type {{ joined: number, ms: number, errors: Record<string, number> }[]} */ (
