@@ -7,24 +7,14 @@
  * median and every run. The peer connection of the conversation is already up when the button is
  * pressed, as it is when someone looks at a conversation. Loopback only; everything started is stopped.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS } from '../../e2e/support/chromium-args.mjs';
+import { median, option, startServer } from '../support/setup.mjs';
 import { installBaseline, instrumentCallPage } from './instrument.mjs';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function option(/** @type {string} */ name, /** @type {number} */ fallback) {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const value = arg ? Number(arg.split('=')[1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
 
 const runs = option('runs', 7);
 const port = option('port', Number(process.env.KOPRU_BENCH_PORT ?? 22_450));
@@ -36,33 +26,6 @@ const RUN_TIMEOUT_MS = 15_000;
  * costs CPU, which on two cores would slow the very thing measured, so not too often.
  */
 const POLL_MS = 100;
-
-const median = (/** @type {number[]} */ xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-
-async function startServer(/** @type {string} */ dataDir) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'packages/server/dist/main.js')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d) => process.stderr.write(d));
-  child.stderr?.on('data', (d) => process.stderr.write(d));
-  process.once('exit', () => child.kill('SIGKILL'));
-  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${origin}/healthz`)).ok) return child;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not start');
-}
 
 /** A fresh person (own context: own storage) in one of the two browser processes. */
 async function person(
@@ -164,7 +127,7 @@ const load = () => (loadavg()[0] ?? 0).toFixed(1);
 async function main() {
   const loadAtStart = load();
   const dir = mkdtempSync(path.join(tmpdir(), 'kopru-bench-call-'));
-  const server = await startServer(dir);
+  const server = await startServer(port, dir);
   const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   // Two separate browser processes: caller and callee share nothing but the network.
   const browsers = await Promise.all([launch(), launch()]);

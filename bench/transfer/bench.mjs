@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { MiB, makeFile, median, option, startServer } from '../support/setup.mjs';
 import { collectGarbage, launchPerson, openConversation, rss, sampleMemory } from './browsers.mjs';
 import { runKopru } from './kopru-arm.mjs';
 import { connectRaw, runRaw } from './raw-arm.mjs';
@@ -27,7 +28,6 @@ import {
   startRelay,
 } from './relay-arm.mjs';
 import { formatResources, startResourceMeter } from './resources.mjs';
-import { MiB, makeFile, median, option, startServer } from './setup.mjs';
 
 const sizeMiB = option('size', 256);
 const runs = option('runs', 3);

@@ -13,11 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { MiB, makeFile, median, option, startServer } from '../support/setup.mjs';
 import { launchPerson, openConversation } from './browsers.mjs';
 import { runKopru } from './kopru-arm.mjs';
 import { connectRaw, runRaw } from './raw-arm.mjs';
 import { startRelay } from './relay-arm.mjs';
-import { MiB, makeFile, median, option, startServer } from './setup.mjs';
 
 /** getStats every 250 ms: a 24 s stall is unmistakable and a normal run's rhythm (acks every 500 ms) shows. */
 const SAMPLE_MS = 250;

@@ -1,5 +1,5 @@
 // @ts-check
-/** What the transfer benchmarks share: command-line options, the server, generated files, medians. */
+/** What the browser benchmarks share: command-line options, the server, generated files, medians. */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
