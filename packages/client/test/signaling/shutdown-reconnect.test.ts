@@ -1,35 +1,23 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { ClientToServerEvents, JoinReply, ServerToClientEvents } from '@kopru/protocol';
-import { Server, type Socket as ServerSocket } from 'socket.io';
+import type { JoinReply } from '@kopru/protocol';
 import { io } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ClientSocket,
   type ConnectionStatus,
   SignalingClient,
 } from '../../src/signaling/signaling-client.js';
-
-type NodeSocket = ServerSocket<ClientToServerEvents, ServerToClientEvents>;
+import { closeAfterTest, type NodeSocket, startStandInNode } from './stand-in-node.js';
 
 const ROOM = 'shutdown-room-1';
 const PEER = 'A'.repeat(22);
-const closers: (() => void)[] = [];
-
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
-
 /**
  * A stand-in for one server node, real socket.io on loopback: it answers every join (as the same peer
  * when the token matches) and records the tokens it was sent, so the test sees the client come back.
  */
 async function startNode() {
-  const http = createServer();
-  const server = new Server<ClientToServerEvents, ServerToClientEvents>(http);
   const joins: (string | undefined)[] = [];
   const connected: NodeSocket[] = [];
-  server.on('connection', (socket) => {
+  const url = await startStandInNode((socket) => {
     connected.push(socket);
     socket.on('room:join', (request, ack) => {
       joins.push(request.sessionToken);
@@ -45,13 +33,7 @@ async function startNode() {
       ack({ ok: true, data: reply });
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  closers.push(() => {
-    server.close();
-    http.closeAllConnections();
-  });
-  const { port } = http.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, joins, connected };
+  return { url, joins, connected };
 }
 
 function startClient(url: string) {
@@ -68,7 +50,7 @@ function startClient(url: string) {
   });
   client.on('status', (s) => statuses.push(s));
   client.on('session-ended', (e) => ended.push(e));
-  closers.push(() => client.close());
+  closeAfterTest(() => client.close());
   const waitForStatus = (wanted: ConnectionStatus, after: number) =>
     new Promise<void>((resolve) => {
       if (statuses.slice(after).includes(wanted)) resolve();

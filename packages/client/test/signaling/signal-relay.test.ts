@@ -1,39 +1,21 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type {
-  ClientToServerEvents,
-  JoinReply,
-  ServerToClientEvents,
-  SignalData,
-  SignalFailed,
-} from '@kopru/protocol';
-import { Server, type Socket as ServerSocket } from 'socket.io';
+import type { JoinReply, SignalData, SignalFailed } from '@kopru/protocol';
 import { io } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ClientSocket, SignalingClient } from '../../src/signaling/signaling-client.js';
-
-type NodeSocket = ServerSocket<ClientToServerEvents, ServerToClientEvents>;
+import { closeAfterTest, type NodeSocket, startStandInNode } from './stand-in-node.js';
 
 const ROOM = 'signal-room-1';
 const SELF = 'A'.repeat(22);
 const BOB = 'B'.repeat(22);
-const closers: (() => void)[] = [];
-
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
-
 /**
  * A stand-in server node, real socket.io on loopback: it answers joins only when told to (so a test can
  * signal before the join completes) and records every `signal` with the number of arguments it came with.
  */
 async function startNode() {
-  const http = createServer();
-  const server = new Server<ClientToServerEvents, ServerToClientEvents>(http);
   const signals: { payload: unknown; args: number }[] = [];
   const pendingJoins: (() => void)[] = [];
   let socket: NodeSocket | undefined;
-  server.on('connection', (s) => {
+  const url = await startStandInNode((s) => {
     socket = s;
     s.on('room:join', (request, ack) => {
       const self = { peerId: SELF, name: request.name, status: 'available' as const, joinedAt: 1 };
@@ -51,14 +33,8 @@ async function startNode() {
       signals.push({ payload: args[0], args: args.length });
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  closers.push(() => {
-    server.close();
-    http.closeAllConnections();
-  });
-  const { port } = http.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     signals,
     answerJoins: () => {
       for (const answer of pendingJoins.splice(0)) answer();
@@ -79,7 +55,7 @@ function startClient(url: string) {
   });
   const failures: SignalFailed[] = [];
   client.on('signal-failed', (e) => failures.push(e));
-  closers.push(() => client.close());
+  closeAfterTest(() => client.close());
   client.start();
   return { client, failures };
 }
