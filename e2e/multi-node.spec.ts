@@ -56,7 +56,7 @@ test.describe('two server nodes on Redis behind nginx', () => {
     browser,
     roomId,
   }) => {
-    test.setTimeout(120_000);
+    test.slow(); // a 100 MiB transfer, a node killed and Redis restarted: three times the default timeout
     redis = await startRedis(PORTS.redis);
     const env = {
       TLS: 'off',

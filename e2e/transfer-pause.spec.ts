@@ -16,7 +16,7 @@ for (const side of ['sender', 'receiver'] as const) {
     browser,
     roomId,
   }) => {
-    test.setTimeout(90_000);
+    test.slow(); // a 40 MiB transfer paused and resumed: three times the default timeout
     // Large enough to be caught mid-way on a fast machine (the pause is clicked at > 5 %).
     const file = makeFile(scratchDir(), 'video.mp4', 40 * MiB);
     const { a, b } = await recordedTransfer(browser, roomId, file, ['Nur', 'Oya']);

@@ -161,7 +161,7 @@ test('the receiver reloads at ~40 %: it resumes from its checkpoint (not from ze
   browser,
   roomId,
 }) => {
-  test.setTimeout(90_000);
+  test.slow(); // a 120 MiB transfer and a reload: three times the default timeout
   const file = makeFile(scratchDir(), 'disk.img', 120 * MiB);
   const { a, b } = await recordedTransfer(browser, roomId, file, ['Ece', 'Fikret']);
   const bar = transfers(b.page).first().getByRole('progressbar', { name: 'All files' });
@@ -195,7 +195,7 @@ test('the receiver goes offline at ~40 % and comes back: the transfer completes 
   browser,
   roomId,
 }) => {
-  test.setTimeout(120_000);
+  test.slow(); // an 80 MiB relayed transfer and a drop: three times the default timeout
   // How the drop is made real: Playwright's setOffline cuts the page's HTTP and WebSocket (signaling) and
   // fires `offline`, but not WebRTC. So both browsers are made to talk only through a TURN relay (coturn on
   // loopback, credentials from the server's TURN_URLS/TURN_SECRET; the test forces `iceTransportPolicy:
