@@ -1,4 +1,4 @@
-import type { IceServer, PeerInfo, PeerMessage, SignalData } from '@kopru/protocol';
+import type { IceServer, PeerInfo, PeerMessage, ProtocolError, SignalData } from '@kopru/protocol';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { CandidateType } from './candidate-stats.js';
 import type { InvalidFrameReason } from './control-channel.js';
@@ -102,7 +102,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
    * The server refused a signal of ours (`to` when it could read the addressee). Nothing to undo: a peer that
    * left is torn down by presence, and a lost offer or answer is what the recovery ladder renegotiates.
    */
-  handleSignalFailed(to: string | undefined, error: { code: string; message: string }): void {
+  handleSignalFailed(to: string | undefined, error: ProtocolError): void {
     this.logger.warn('signal refused by the server', { peerId: to, code: error.code, reason: error.message });
   }
 

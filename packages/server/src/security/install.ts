@@ -53,14 +53,13 @@ export function createSecurity(io: KopruServer, deps: AppDeps, onError?: (code: 
     connections,
     gate,
     guard(socket) {
-      const signalFailed = reportSignalFailure(socket);
       guardEvents(socket, {
         limits,
         clock: deps.clock,
         logger,
         ...(onError ? { onError } : {}),
         unacknowledged: (event, error, payload) => {
-          if (event === 'signal') signalFailed(error, payload);
+          if (event === 'signal') reportSignalFailure(socket, error, payload);
         },
       });
       if (deps.testOnlyTamperSdp) installSdpTamper(socket);

@@ -169,7 +169,7 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
       },
       onError,
       // The app's signals come without an acknowledgement: refusals are reported as `signal:failed`.
-      reportSignalFailure(socket),
+      (error, payload) => reportSignalFailure(socket, error, payload),
     );
 
     socket.on('disconnect', () => {

@@ -47,13 +47,9 @@ export function onValidated<E extends EventName>(
     const maybeAck = args[args.length - 1];
     const ack = typeof maybeAck === 'function' ? (maybeAck as (reply: Ack<unknown>) => void) : undefined;
     const reply = (answer: Ack<unknown>): void => {
-      if (answer.ok) {
-        ack?.(answer);
-        return;
-      }
-      onError?.(answer.error.code);
+      if (!answer.ok) onError?.(answer.error.code);
       if (ack) ack(answer);
-      else unacknowledged?.(answer.error, args[0]);
+      else if (!answer.ok) unacknowledged?.(answer.error, args[0]);
     };
     const arity = ack ? 2 : 1;
     if ((!ack && !unacknowledged) || args.length !== arity) {
