@@ -8,6 +8,7 @@ import { isChatFrame, ROOM_CONVERSATION_ID } from './chat/types.js';
 import { PeerMesh, type PeerMeshOptions } from './peer/peer-mesh.js';
 import type { PeerLinkState } from './peer/recovery-ladder.js';
 import type { RoomClient } from './room/room-client.js';
+import { LinkVerifier } from './security/link-verifier.js';
 import { FILE_CHANNEL } from './transfer/peer-link.js';
 import type { TransferStorage } from './transfer/storage.js';
 import { TransferManager } from './transfer/transfer-manager.js';
@@ -24,6 +25,7 @@ export interface SessionEvents {
     mesh: PeerMesh;
     transfers: TransferManager | undefined;
     call: CallManager | undefined;
+    linkVerifier: LinkVerifier;
   };
   'link-state': { peerId: string; state: PeerLinkState };
 }
@@ -42,6 +44,11 @@ export interface SessionOptions {
    * under the wrong policy (see `PrivacySettings`); later changes go to `PeerMesh.handleTransportPolicy`.
    */
   iceTransportPolicy?: () => RTCIceTransportPolicy;
+  /**
+   * The room's invite-link key (base64url, from the link's fragment; never sent to the server), read each
+   * time a mesh is built; undefined when we came without one. See `LinkVerifier`.
+   */
+  linkKey?: () => string | undefined;
 }
 
 /**
@@ -53,6 +60,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
   private chat: ChatManager | undefined;
   private transfers: TransferManager | undefined;
   private call: CallManager | undefined;
+  private links: LinkVerifier | undefined;
   private selfPeerId: string | undefined;
   private readonly roomOffs: Unsubscribe[] = [];
   private meshOffs: Unsubscribe[] = [];
@@ -82,6 +90,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       }),
       room.on('peer-left', ({ peerId }) => {
         this.mesh?.handlePeerLeft(peerId);
+        this.links?.handlePeerLeft(peerId);
         this.chat?.handlePeerLeft(peerId);
       }),
     );
@@ -97,6 +106,10 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
 
   get callManager(): CallManager | undefined {
     return this.call;
+  }
+
+  get linkVerifier(): LinkVerifier | undefined {
+    return this.links;
   }
 
   get peerMesh(): PeerMesh | undefined {
@@ -160,21 +173,42 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         peersInRoom: () => [...room.current.peers.keys()],
       },
     });
-    const transfers = this.buildTransfers(selfPeerId, mesh);
+    const links = new LinkVerifier({
+      roomId: room.roomId,
+      selfPeerId,
+      linkKey: this.opts.linkKey?.(),
+      transport: {
+        send: (peerId, message) => mesh.send(peerId, message),
+        fingerprints: (peerId) => ({
+          local: mesh.localFingerprint(peerId),
+          remote: mesh.remoteFingerprint(peerId),
+        }),
+      },
+    });
+    const transfers = this.buildTransfers(selfPeerId, mesh, links);
     this.meshOffs = [
       mesh.on('signal', ({ to, data }) => {
         room.signalingClient.signal(to, data);
       }),
       mesh.on('message', ({ peerId, message }) => {
         if (isChatFrame(message)) chat.handleMessage(peerId, message);
+        else if (message.type === 'link-proof') links.handleProof(peerId, message);
         else if (isTransferMessage(message)) transfers?.handleMessage(peerId, message);
       }),
       mesh.on('control-open', ({ peerId }) => {
+        // The proof first: it is what a later auto-accepted offer from this peer is held against.
+        links.handleControlOpen(peerId);
         chat.handleControlOpen(peerId);
         transfers?.handleControlOpen(peerId);
       }),
-      mesh.on('control-closed', ({ peerId }) => transfers?.handleControlClosed(peerId)),
-      mesh.on('session', ({ peerId }) => transfers?.handleSession(peerId)),
+      mesh.on('control-closed', ({ peerId }) => {
+        links.handleControlClosed(peerId);
+        transfers?.handleControlClosed(peerId);
+      }),
+      mesh.on('session', ({ peerId }) => {
+        links.handleSession(peerId);
+        transfers?.handleSession(peerId);
+      }),
       mesh.on('state', (event) => this.emit('link-state', event)),
     ];
     const calls = this.opts.calls ? wireCalls(mesh, room, selfPeerId, this.opts.calls) : undefined;
@@ -182,6 +216,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
     this.mesh = mesh;
     this.chat = chat;
     this.transfers = transfers;
+    this.links = links;
     this.call = calls?.call;
     chat.handlePresence(room.current);
     void chat.load().then(() => {
@@ -196,10 +231,14 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         if (room.current.peers.has(peerId)) mesh.ensureSession(peerId);
       }
     }, console.error);
-    this.emit('ready', { selfPeerId, chat, mesh, transfers, call: calls?.call });
+    this.emit('ready', { selfPeerId, chat, mesh, transfers, call: calls?.call, linkVerifier: links });
   }
 
-  private buildTransfers(selfPeerId: string, mesh: PeerMesh): TransferManager | undefined {
+  private buildTransfers(
+    selfPeerId: string,
+    mesh: PeerMesh,
+    links: LinkVerifier,
+  ): TransferManager | undefined {
     const deps = this.opts.transfers;
     if (!deps) return undefined;
     const room = this.opts.room;
@@ -209,6 +248,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       store: deps.store,
       storage: deps.storage,
       hasher: deps.hasher(),
+      autoAcceptHeld: (peerId) => links.holdsAutoAccept(peerId),
       transport: {
         send: (peerId, message) => mesh.send(peerId, message),
         isOpen: (peerId) => mesh.isOpen(peerId),
@@ -226,6 +266,8 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
     this.call = undefined;
     this.transfers?.close();
     this.transfers = undefined;
+    this.links?.close();
+    this.links = undefined;
     this.chat?.close();
     this.mesh?.close();
     this.chat = undefined;

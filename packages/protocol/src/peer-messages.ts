@@ -51,8 +51,25 @@ export const typingSchema = z.object({
   active: z.boolean(),
 });
 
+/** Bytes of a link proof: an HMAC-SHA-256. */
+export const LINK_PROOF_BYTES = 32;
+
+/**
+ * Proves that the sender holds the room's invite-link key, bound to the DTLS fingerprints of this very
+ * connection (docs/security.md#invite-link-proof): HMAC-SHA-256, base64url without padding (43 characters).
+ * Sent once per connection, only by a side that holds the key; reveals nothing about the key.
+ */
+export const linkProofSchema = z.object({
+  type: z.literal('link-proof'),
+  /** Version of the construction (`KOPRU-LINK-PROOF-1`); a later one gets a new number. */
+  v: z.literal(1),
+  proof: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type LinkProofMessage = z.infer<typeof linkProofSchema>;
+
 export const peerMessageSchema = z.discriminatedUnion('type', [
   chatMessageSchema,
+  linkProofSchema,
   chatAckSchema,
   chatReadSchema,
   typingSchema,

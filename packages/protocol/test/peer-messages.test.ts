@@ -22,6 +22,7 @@ describe('parsePeerMessage', () => {
     ],
     ['a read receipt', { type: 'chat-read', ids: [id] }],
     ['a typing indicator', { type: 'typing', scope: 'room', active: true }],
+    ['a link proof', { type: 'link-proof', v: 1, proof: `${'A'.repeat(42)}_` }],
   ])('accepts %s', (_label, message) => {
     expect(parsePeerMessage(JSON.stringify(message))).toEqual(message);
   });
@@ -70,6 +71,14 @@ describe('parsePeerMessage', () => {
       'a typing indicator with active as text',
       JSON.stringify({ type: 'typing', scope: 'room', active: 'yes' }),
     ],
+    ['a link proof of 42 characters', JSON.stringify({ type: 'link-proof', v: 1, proof: 'A'.repeat(42) })],
+    ['a link proof of 44 characters', JSON.stringify({ type: 'link-proof', v: 1, proof: 'A'.repeat(44) })],
+    [
+      'a link proof in base64 with +',
+      JSON.stringify({ type: 'link-proof', v: 1, proof: `${'A'.repeat(42)}+` }),
+    ],
+    ['a link proof of version 2', JSON.stringify({ type: 'link-proof', v: 2, proof: 'A'.repeat(43) })],
+    ['a link proof without a proof', JSON.stringify({ type: 'link-proof', v: 1 })],
   ])('returns undefined for %s', (_label, frame) => {
     expect(parsePeerMessage(frame)).toBeUndefined();
   });

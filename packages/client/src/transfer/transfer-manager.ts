@@ -274,8 +274,9 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     this.transfers.set(record.id, transfer);
     this.persist(record);
     this.emit('updated', { transfer: transfer.view() });
-    if (this.trusted.has(peerId)) void transfer.accept().catch(this.onError);
-    else this.emit('incoming-offer', { transfer: transfer.view() });
+    if (this.trusted.has(peerId) && !this.opts.autoAcceptHeld?.(peerId)) {
+      void transfer.accept().catch(this.onError);
+    } else this.emit('incoming-offer', { transfer: transfer.view() });
   }
 
   private incoming(transferId: string): IncomingTransfer | undefined {

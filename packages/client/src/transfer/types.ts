@@ -119,6 +119,11 @@ export interface TransferManagerOptions {
   hasher: SourceHasher;
   /** Bytes a sender may have in flight past the receiver's written offset (default `SEND_WINDOW_BYTES`). */
   sendWindowBytes?: number;
+  /**
+   * True while "Always accept from this person" must not be honoured for the peer (its invite-link proof
+   * failed: the files may come from someone in between); the offer is then asked about like any other.
+   */
+  autoAcceptHeld?: (peerId: string) => boolean;
   timers?: Timers;
   now?: () => number;
   newId?: () => string;
