@@ -34,7 +34,7 @@ describe('HTTP', () => {
     expect(await res.json()).toEqual({ status: 'ok', uptimeSeconds: 42 });
   });
 
-  it('GET / redirects (302) to a new room with a 16-character id', async () => {
+  it('GET / redirects (302) to a new room with a 16-character id, marked #new for the page to make its key', async () => {
     const server = await startServer();
 
     const first = await fetch(`${server.url}/`, { redirect: 'manual' });
@@ -42,7 +42,8 @@ describe('HTTP', () => {
 
     expect(first.status).toBe(302);
     const location = first.headers.get('location') ?? '';
-    const match = /^\/r\/([^/]+)$/.exec(location);
+    // The page makes the invite-link key from `#new`; the server never writes a key into a link.
+    const match = /^\/r\/([^/#]+)#new$/.exec(location);
     expect(match?.[1]).toHaveLength(16);
     expect(roomIdSchema.safeParse(match?.[1]).success).toBe(true);
     expect(second.headers.get('location')).not.toBe(location);
@@ -63,6 +64,8 @@ describe('HTTP', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('permissions-policy')).toContain('camera=(self)');
     expect(res.headers.get('x-powered-by')).toBeNull();
+    // No Referer from a clicked link (the invite-link key is in the fragment, which is never in one anyway).
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('sends the security headers on redirects and errors too', async () => {

@@ -118,7 +118,7 @@ describe('node dist/main.js', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
     expect(home.status).toBe(302);
-    expect(home.headers.get('location')).toMatch(/^\/r\/[A-Za-z0-9_-]{16}$/);
+    expect(home.headers.get('location')).toMatch(/^\/r\/[A-Za-z0-9_-]{16}#new$/);
     expect(await withTimeout(started.exited, 'shutdown')).toBe(0);
     expect(started.stdout()).toContain(`http://localhost:${port}/`);
     expect(started.stderr()).toBe('');

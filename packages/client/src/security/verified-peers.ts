@@ -16,6 +16,12 @@ const entrySchema = z.object({
   peerId: z.string().max(64),
   name: z.string().max(64),
   verifiedAt: z.number(),
+  /**
+   * How: the user compared safety numbers (absent in entries from before the invite-link proof), or the
+   * invite-link proof verified it. Either way a later change of certificate under the same peer id is a
+   * `changed`; only the first shows as "Verified" (the link proof shows its own state, per connection).
+   */
+  method: z.enum(['safety-number', 'invite-link']).optional(),
 });
 export type VerifiedEntry = z.infer<typeof entrySchema>;
 
@@ -40,7 +46,8 @@ export class VerifiedPeers extends TypedEmitter<VerifiedPeersEvents> {
   status(peerId: string, remote: DtlsFingerprint | undefined): VerificationStatus {
     if (!remote) return 'unverified';
     const key = fingerprintKey(remote);
-    if (this.entries.some((e) => e.fingerprint === key)) return 'verified';
+    const match = this.entries.find((e) => e.fingerprint === key);
+    if (match) return match.method === 'invite-link' ? 'unverified' : 'verified';
     return this.entries.some((e) => e.peerId === peerId) ? 'changed' : 'unverified';
   }
 
@@ -55,6 +62,22 @@ export class VerifiedPeers extends TypedEmitter<VerifiedPeersEvents> {
     this.entries = [
       ...this.entries.filter((e) => e.peerId !== peerId && e.fingerprint !== fingerprint),
       { fingerprint, peerId, name, verifiedAt: this.now() },
+    ].slice(-MAX_ENTRIES);
+    this.save();
+  }
+
+  /**
+   * Remembers the certificate the invite-link proof verified for this peer, so that a later change of it
+   * raises the same warning as for a peer verified by safety number. Never replaces what is remembered for
+   * the peer: a change stays reported until the user acts on it.
+   */
+  rememberLinkVerified(peerId: string, name: string, remote: DtlsFingerprint): void {
+    if (this.entries.some((e) => e.peerId === peerId)) return;
+    const fingerprint = fingerprintKey(remote);
+    if (this.entries.some((e) => e.fingerprint === fingerprint)) return;
+    this.entries = [
+      ...this.entries,
+      { fingerprint, peerId, name, verifiedAt: this.now(), method: 'invite-link' as const },
     ].slice(-MAX_ENTRIES);
     this.save();
   }

@@ -47,6 +47,23 @@ describe('VerifiedPeers', () => {
     expect(peers.status('bob', fp('AA:BB'))).toBe('unverified');
   });
 
+  it('remembers a certificate the invite link verified: not shown as Verified, but a change of it is reported', () => {
+    const storage = new MemoryStorage();
+    const peers = new VerifiedPeers(storage);
+    peers.rememberLinkVerified('bob', 'Bob', fp('AA:BB'));
+    expect(peers.status('bob', fp('AA:BB'))).toBe('unverified');
+    const again = new VerifiedPeers(storage);
+    expect(again.status('bob', fp('CC:DD'))).toBe('changed');
+    // A later proof with the new certificate does not silence the change; comparing numbers does.
+    again.rememberLinkVerified('bob', 'Bob', fp('CC:DD'));
+    expect(again.status('bob', fp('CC:DD'))).toBe('changed');
+    again.markVerified('bob', 'Bob', fp('CC:DD'));
+    expect(again.status('bob', fp('CC:DD'))).toBe('verified');
+    // …and a link proof never downgrades a safety-number verification.
+    again.rememberLinkVerified('bob', 'Bob', fp('CC:DD'));
+    expect(again.status('bob', fp('CC:DD'))).toBe('verified');
+  });
+
   it('ignores storage it cannot read', () => {
     const storage = new MemoryStorage();
     storage.setItem(VERIFIED_PEERS_KEY, '{"not":"a list"');

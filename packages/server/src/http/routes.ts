@@ -43,6 +43,9 @@ export function createHttpApp(
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,
       // Camera, microphone and screen capture are what this app is for; everything else stays off.
       crossOriginEmbedderPolicy: false,
+      // Helmet's default, stated because the invite-link key depends on it: a link clicked in a chat
+      // carries no Referer at all (a fragment is never in one anyway, but not even the room id leaks).
+      referrerPolicy: { policy: 'no-referrer' },
     }),
   );
   app.use((_req, res, next) => {
@@ -57,8 +60,10 @@ export function createHttpApp(
     res.json({ status: 'ok', uptimeSeconds: Math.round((deps.clock.now() - startedAt) / 1000) });
   });
 
+  // `#new` (kept by browsers across the redirect, never sent back): the page makes the room's invite-link
+  // key itself, so the server never learns it (docs/security.md#invite-link-proof).
   app.get('/', (_req, res) => {
-    res.redirect(302, `/r/${deps.ids.roomId()}`);
+    res.redirect(302, `/r/${deps.ids.roomId()}#new`);
   });
 
   const webDir = deps.webDir;

@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { useConversation, useTyping } from '../hooks/useSession.js';
 import { CallButtons } from './call/CallButtons.js';
 import { MessageText } from './MessageText.js';
+import { LinkProofNotice, LinkProofSummary } from './security/LinkProof.js';
 import { RouteSuffix } from './security/PeerSecurityBadge.js';
 import { SecurityDetails } from './security/SecurityDetails.js';
 import { SendFilesButtons } from './transfer/SendFilesButton.js';
@@ -114,6 +115,8 @@ export function ConversationPanel(props: ConversationPanelProps) {
                 : t('chat.peerAway')}
             {!isRoom && peer && <RouteSuffix peerId={peer.peerId} />}
           </p>
+          {!isRoom && peer && <LinkProofNotice peer={peer} />}
+          {isRoom && <LinkProofSummary peerIds={[...names.keys()]} names={names} />}
           {!isRoom && peer && <SecurityDetails peer={peer} />}
         </div>
         <CallButtons session={session} conversationId={conversationId} names={names} />

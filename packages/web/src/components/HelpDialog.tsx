@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog.js';
 
-const SECTIONS = ['server', 'p2p', 'privacy', 'safety', 'rooms'] as const;
+const SECTIONS = ['server', 'p2p', 'privacy', 'safety', 'link', 'rooms'] as const;
+
+/** The commit this page was built from (vite.config.ts), for comparing with a published release. */
+declare const __KOPRU_BUILD__: string;
 
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -13,6 +16,7 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
           <p>{t(`help.${section}Body`)}</p>
         </section>
       ))}
+      <p className="hint build-id">{t('help.build', { id: __KOPRU_BUILD__ })}</p>
     </Dialog>
   );
 }

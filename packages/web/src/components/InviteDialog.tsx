@@ -11,12 +11,14 @@ interface InviteDialogProps {
   onClose: () => void;
   /** For the room password section (the owner sets it; everyone sees whether there is one). */
   client?: RoomClient;
+  /** We came without the room's invite-link key: the link has none to pass on (say so). */
+  withoutKey?: boolean;
 }
 
 /** Medium error correction keeps the code small enough to scan from a laptop screen at arm's length. */
 const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 2, width: 240 } as const;
 
-export function InviteDialog({ open, url, onClose, client }: InviteDialogProps) {
+export function InviteDialog({ open, url, onClose, client, withoutKey }: InviteDialogProps) {
   const { t } = useTranslation();
   const [qr, setQr] = useState<string>();
   const [copied, setCopied] = useState(false);
@@ -49,6 +51,7 @@ export function InviteDialog({ open, url, onClose, client }: InviteDialogProps) 
         <span>{t('invite.linkLabel')}</span>
         <input readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
       </label>
+      {withoutKey && <p className="hint">{t('linkProof.noKey')}</p>}
       <div className="row">
         <button type="button" onClick={copy}>
           {copied ? t('invite.copied') : t('invite.copy')}

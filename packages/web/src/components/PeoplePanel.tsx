@@ -2,6 +2,7 @@ import { filterPeers, ROOM_CONVERSATION_ID, type RoomState, sortedPeers } from '
 import type { PeerInfo } from '@kopru/protocol';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LinkProofBadge } from './security/LinkProof.js';
 import { PeerSecurityBadge } from './security/PeerSecurityBadge.js';
 
 interface PeoplePanelProps {
@@ -36,7 +37,8 @@ function PersonRow({
         <span className="person-text">
           <span className="person-name">{peer.name}</span>
           <span className="person-status">
-            {t(`status.${peer.status}`)} <PeerSecurityBadge peerId={peer.peerId} />
+            {t(`status.${peer.status}`)} <PeerSecurityBadge peerId={peer.peerId} />{' '}
+            <LinkProofBadge peerId={peer.peerId} />
           </span>
         </span>
         {badge > 0 && <span className="badge">+{badge}</span>}

@@ -5,6 +5,8 @@ import { useCallManager, useFollowCall } from '../hooks/useCall.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { useAwayStatus, useRoomClient, useRoomView } from '../hooks/useRoom.js';
 import { useLinkStates, useSession, useUnread } from '../hooks/useSession.js';
+import { LinkProofContext, useLinkProofState } from '../security/LinkProofContext.js';
+import { inviteUrl, takeRoomLinkKey } from '../security/link-key.js';
 import { SecurityContext, usePrivacyOptions, useSecurityState } from '../security/SecurityContext.js';
 import { ConversationPanel } from './ConversationPanel.js';
 import { CallPanel } from './call/CallPanel.js';
@@ -15,6 +17,7 @@ import { LanguageSwitch } from './LanguageSwitch.js';
 import { PeoplePanel } from './PeoplePanel.js';
 import { RoomLayout, type Section } from './RoomLayout.js';
 import { SelfCard } from './SelfCard.js';
+import { DamagedLinkNotice } from './security/LinkProof.js';
 import { PASSWORD_CODES, PasswordPrompt } from './security/PasswordPrompt.js';
 import { PendingOffers } from './transfer/PendingOffers.js';
 
@@ -27,7 +30,9 @@ export function RoomPage({ roomId }: { roomId: string }) {
   const [selected, setSelected] = useState<string>();
   const [section, setSection] = useState<Section>('people');
   const privacy = usePrivacyOptions(client);
-  const { session, chat } = useSession(client, privacy.sessionOptions);
+  // Read before the session is built: its first connections already prove the key.
+  const [linkKey] = useState(() => takeRoomLinkKey(roomId));
+  const { session, chat } = useSession(client, { ...privacy.sessionOptions, linkKey: () => linkKey.key });
   const security = useSecurityState(client, session, privacy.relayOnly);
   // Once asked for the password, a refused attempt (wrong, or too many) keeps the prompt up.
   const [askedForPassword, setAskedForPassword] = useState(false);
@@ -45,11 +50,12 @@ export function RoomPage({ roomId }: { roomId: string }) {
   useAttention(chat, unread.total);
   const narrow = useMediaQuery('(max-width: 760px)');
   const names = useMemo(() => new Map([...state.peers.values()].map((p) => [p.peerId, p.name])), [state]);
+  const linkProofs = useLinkProofState(session, security.verified, names, !!linkKey.key, linkKey.damaged);
   const selectConversation = (conversationId: string) => {
     setSelected(conversationId);
     setSection('conversation');
   };
-  const roomUrl = `${window.location.origin}/r/${roomId}`;
+  const roomUrl = inviteUrl(roomId, linkKey.key);
   const name = state.self?.name ?? client.name;
 
   const page = (
@@ -76,6 +82,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
           <LanguageSwitch />
         </nav>
       </header>
+      <DamagedLinkNotice />
       {passwordError && <PasswordPrompt client={client} error={passwordError} />}
       {(status === 'refused' && error && !passwordError) || ended ? (
         <div className="banner" role="alert">
@@ -130,13 +137,18 @@ export function RoomPage({ roomId }: { roomId: string }) {
         url={roomUrl}
         onClose={() => setDialog(undefined)}
         client={client}
+        withoutKey={!linkKey.key}
       />
       <HelpDialog open={dialog === 'help'} onClose={() => setDialog(undefined)} />
       <IncomingCallDialog call={call} names={names} />
     </div>
   );
   // The security context (routes, safety numbers, relay-only) for every panel of the page.
-  return <SecurityContext.Provider value={security}>{page}</SecurityContext.Provider>;
+  return (
+    <SecurityContext.Provider value={security}>
+      <LinkProofContext.Provider value={linkProofs}>{page}</LinkProofContext.Provider>
+    </SecurityContext.Provider>
+  );
 }
 
 /** Refusals with a message of their own; anything else shows the server's message. */

@@ -16,7 +16,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 export function useSession(
   client: RoomClient,
   /** Security options (long-lived certificate, relay-only policy): see `usePrivacyOptions`. */
-  extra: Pick<SessionOptions, 'mesh' | 'iceTransportPolicy'> = {},
+  extra: Pick<SessionOptions, 'mesh' | 'iceTransportPolicy' | 'linkKey'> = {},
 ): { session: KopruSession; chat: ChatManager | undefined } {
   const [session] = useState(
     () =>

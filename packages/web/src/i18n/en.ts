@@ -75,6 +75,11 @@ export const en = {
     safetyTitle: 'Safety numbers',
     safetyBody:
       'Every browser has its own encryption key. For each person, Köprü shows a safety number made from both of your keys under “Security details” in the conversation. Compare it with them in person or on a call: if it is the same on both screens, nobody — not even the Köprü server — is reading along. Then mark them as verified; if their key changes later, you get a warning.',
+    linkTitle: 'Invite links and room passwords',
+    linkBody:
+      'An invite link carries a secret key after the “#”, which browsers never send to the server. When two people who both opened the link connect, their browsers prove to each other that they hold it, tied to the keys of that very connection, and show “Verified by invite link”: if someone in between, even the server, intercepted the connection, you get a red warning instead. A room password is different: it keeps strangers out of the room through the server, but it proves nothing about who your connection reaches. A room can have both.',
+    build:
+      'Build {{id}}: compare it with the release you trust; the command-line peer checks the invite link without running this page’s code.',
     roomsTitle: 'Rooms',
     roomsBody:
       'A room is its link: anyone with it can join, so share it only with people you trust. Whoever creates a room can also protect it with a password (under Invite); share the password another way than the link. “New room” starts an empty one with a fresh, unguessable link.',
@@ -318,6 +323,23 @@ export const en = {
       'Warning: the security key of {{name}} has changed since you verified it. Someone may be intercepting this conversation. Compare safety numbers again before you trust it.',
     verifiedBadge: 'verified',
     changedBadge: 'key changed',
+  },
+  linkProof: {
+    verified: 'Verified by invite link',
+    notVerified: 'Not verified',
+    notConfirmed: 'not confirmed',
+    missing:
+      '{{name}} has not shown this room’s key. If they should have it, send them the full invite link.',
+    failed:
+      'Köprü could not confirm this connection with the invite link. Someone, possibly the server, may be intercepting it.',
+    failedIn:
+      'Köprü could not confirm the connection with {{names}} with the invite link. Someone, possibly the server, may be intercepting it.',
+    count: '{{verified}} of {{count}} others verified by invite link',
+    tileWarning: 'Not confirmed by invite link',
+    damaged: 'This link’s security key is damaged; ask for the link again.',
+    dismiss: 'Dismiss',
+    noKey:
+      'You came without this room’s security key, so this link has none: people who open it are not verified by invite link.',
   },
   password: {
     promptTitle: 'This room is protected by a password',

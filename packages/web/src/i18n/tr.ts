@@ -76,6 +76,11 @@ export const tr: Resources = {
     safetyTitle: 'Güvenlik numaraları',
     safetyBody:
       'Her tarayıcının kendi şifreleme anahtarı vardır. Köprü her kişi için ikinizin anahtarlarından oluşan bir güvenlik numarasını, konuşmadaki “Güvenlik ayrıntıları” altında gösterir. Bu numarayı kişiyle yüz yüze ya da bir aramada karşılaştırın: iki ekranda da aynıysa kimse, Köprü sunucusu bile, konuşmanızı okuyamıyor demektir. Sonra kişiyi doğrulandı olarak işaretleyin; anahtarı daha sonra değişirse uyarı alırsınız.',
+    linkTitle: 'Davet bağlantıları ve oda parolaları',
+    linkBody:
+      'Davet bağlantısı, “#” işaretinden sonra tarayıcıların sunucuya hiç göndermediği gizli bir anahtar taşır. Bağlantıyı açmış iki kişi bağlandığında tarayıcıları bu anahtara sahip olduklarını, tam da o bağlantının anahtarlarına bağlı olarak birbirine kanıtlar ve “Davet bağlantısıyla doğrulandı” gösterir: araya biri, sunucu bile girdiyse bunun yerine kırmızı bir uyarı görürsünüz. Oda parolası ise farklıdır: yabancıları sunucu üzerinden odanın dışında tutar, ama bağlantınızın kime ulaştığı hakkında hiçbir şey kanıtlamaz. Bir odada ikisi birden olabilir.',
+    build:
+      'Sürüm {{id}}: güvendiğiniz yayınla karşılaştırın; komut satırı eşi davet bağlantısını bu sayfanın kodunu çalıştırmadan denetler.',
     roomsTitle: 'Odalar',
     roomsBody:
       'Oda, bağlantısının kendisidir: bağlantıya sahip olan herkes katılabilir, bu yüzden yalnızca güvendiğiniz kişilerle paylaşın. Odayı oluşturan kişi onu bir parolayla da koruyabilir (Davet et altında); parolayı bağlantıdan başka bir yoldan paylaşın. “Yeni oda” yeni ve tahmin edilemez bir bağlantıyla boş bir oda açar.',
@@ -319,6 +324,23 @@ export const tr: Resources = {
       'Uyarı: {{name}} adlı kişinin güvenlik anahtarı, siz doğruladıktan sonra değişti. Bu konuşmaya biri araya giriyor olabilir. Güvenmeden önce güvenlik numaralarını yeniden karşılaştırın.',
     verifiedBadge: 'doğrulandı',
     changedBadge: 'anahtar değişti',
+  },
+  linkProof: {
+    verified: 'Davet bağlantısıyla doğrulandı',
+    notVerified: 'Doğrulanmadı',
+    notConfirmed: 'teyit edilemedi',
+    missing:
+      '{{name}} bu odanın anahtarını göstermedi. Anahtarın onda olması gerekiyorsa ona davet bağlantısının tamamını gönderin.',
+    failed:
+      'Köprü bu bağlantıyı davet bağlantısıyla teyit edemedi. Biri, belki de sunucu, araya giriyor olabilir.',
+    failedIn:
+      'Köprü {{names}} ile olan bağlantıyı davet bağlantısıyla teyit edemedi. Biri, belki de sunucu, araya giriyor olabilir.',
+    count: 'Diğer {{count}} kişiden {{verified}} kişi davet bağlantısıyla doğrulandı',
+    tileWarning: 'Davet bağlantısıyla teyit edilemedi',
+    damaged: 'Bu bağlantının güvenlik anahtarı bozuk; bağlantıyı yeniden isteyin.',
+    dismiss: 'Kapat',
+    noKey:
+      'Bu odaya güvenlik anahtarı olmadan geldiniz, bu yüzden bu bağlantıda anahtar yok: onu açanlar davet bağlantısıyla doğrulanmaz.',
   },
   password: {
     promptTitle: 'Bu oda parolayla korunuyor',

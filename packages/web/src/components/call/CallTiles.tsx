@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SPEAKING_LEVEL, useLocalAudioLevel } from '../../call/audio-level.js';
 import { useRemoteTracks, useTrackStream } from '../../hooks/useCall.js';
+import { LinkProofTileWarning } from '../security/LinkProof.js';
 
 /** Plays a track in a <video> or <audio> element, and routes audio to the chosen speaker. */
 function useMediaElement<T extends HTMLMediaElement>(stream: MediaStream | null, sinkId?: string) {
@@ -150,6 +151,7 @@ export function RemoteTile(props: RemoteTileProps) {
         <>
           {/* biome-ignore lint/a11y/useMediaCaption: live call audio has no captions to offer */}
           <audio ref={audio} autoPlay />
+          <LinkProofTileWarning peerId={participant.peerId} />
           <button type="button" aria-label={t('call.statsFor', { name })} onClick={props.onStats}>
             {t('call.statsShort')}
           </button>
