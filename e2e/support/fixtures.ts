@@ -21,6 +21,8 @@ export interface OpenOptions {
   onPage?: (page: Page) => void | Promise<void>;
   /** False: do not wait for "Connected" (a room that asks for a password). */
   expectConnected?: boolean;
+  /** Opens this address (an invite link, with its `#k=` key) instead of `/r/<roomId>`. */
+  link?: string;
 }
 
 export const newRoomId = (): string => randomBytes(12).toString('base64url');
@@ -31,6 +33,8 @@ export async function openPerson(browser: Browser, roomId: string, opts: OpenOpt
     locale: opts.locale ?? 'en-US',
     ...(opts.viewport ? { viewport: opts.viewport } : {}),
     permissions: opts.permissions ?? [],
+    // Contexts of a browser launched by the test itself do not get the config's `use` options.
+    ignoreHTTPSErrors: true,
     ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
   });
   const page = await context.newPage();
@@ -45,7 +49,7 @@ export async function openPerson(browser: Browser, roomId: string, opts: OpenOpt
     });
   });
   await opts.onPage?.(page);
-  await page.goto(`/r/${roomId}`);
+  await page.goto(opts.link ?? `/r/${roomId}`);
   if (opts.expectConnected !== false) {
     await expect(page.getByRole('status').filter({ hasText: /Connected|Bağlısınız/ })).toBeVisible();
   }
