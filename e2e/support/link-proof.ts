@@ -23,7 +23,7 @@ export const conversationHeader = (page: Page): Locator => page.locator('header.
 /** What the invite-link proof shows for a person in the list: the badge's text, or '' without one. */
 export async function linkBadge(page: Page, name: string): Promise<string> {
   const row = personRow(page, name);
-  const badge = row.locator('.link-verified-badge, .link-unverified-badge, .changed-badge');
+  const badge = row.locator('.link-verified-badge, .link-unverified-badge, .link-failed-badge');
   return (await badge.count()) > 0 ? ((await badge.first().textContent()) ?? '').trim() : '';
 }
 

@@ -201,10 +201,8 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         chat.handleControlOpen(peerId);
         transfers?.handleControlOpen(peerId);
       }),
-      mesh.on('control-closed', ({ peerId }) => {
-        links.handleControlClosed(peerId);
-        transfers?.handleControlClosed(peerId);
-      }),
+      // Not for the link proof: an old connection's channel may close after the new one opened.
+      mesh.on('control-closed', ({ peerId }) => transfers?.handleControlClosed(peerId)),
       mesh.on('session', ({ peerId }) => {
         links.handleSession(peerId);
         transfers?.handleSession(peerId);

@@ -151,11 +151,6 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     }
   }
 
-  handleControlClosed(peerId: string): void {
-    const peer = this.peers.get(peerId);
-    if (peer) this.stopTimer(peer);
-  }
-
   /** A `link-proof` message from the peer (already validated by the schema). */
   handleProof(peerId: string, message: LinkProofMessage): void {
     const proofKey = this.proofKey;
