@@ -1,7 +1,7 @@
 import { connectCall, tile } from './support/call.js';
 import { messageLog, openConversationWith, openRoomChat, rename, send } from './support/chat.js';
 import { E2E_BASE_URL, E2E_PORT } from './support/env.js';
-import { expect, openPerson, test } from './support/fixtures.js';
+import { expect, openPerson, peopleList, test } from './support/fixtures.js';
 import {
   conversationHeader,
   everVerifiedByLink,
@@ -78,6 +78,13 @@ test('two browsers that opened the invite link are verified by it; one without t
     await expect(conversationHeader(b.page)).toContainText('Connected peer to peer');
     await expectVerifiedByLink(b.page, 'Aylin', 5_000);
     await expectVerifiedByLink(a.page, 'Burak', 5_000);
+    // In Turkish too.
+    await b.page.getByRole('combobox', { name: 'Language' }).selectOption('tr');
+    await expect(
+      peopleList(b.page).getByRole('button', { name: /^Aylin\b.*davet bağlantısıyla doğrulandı/i }),
+    ).toBeVisible();
+    await expect(conversationHeader(b.page).getByText('Davet bağlantısıyla doğrulandı')).toBeVisible();
+    await b.page.getByRole('combobox', { name: 'Dil' }).selectOption('en');
     // Cem's reload does not repeat the damaged-link notice (the fragment is gone).
     await c.page.reload();
     await expect(c.page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
