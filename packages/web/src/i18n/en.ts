@@ -77,7 +77,7 @@ export const en = {
       'Every browser has its own encryption key. For each person, Köprü shows a safety number made from both of your keys under “Security details” in the conversation. Compare it with them in person or on a call: if it is the same on both screens, nobody — not even the Köprü server — is reading along. Then mark them as verified; if their key changes later, you get a warning.',
     linkTitle: 'Invite links and room passwords',
     linkBody:
-      'An invite link carries a secret key after the “#”, which browsers never send to the server. When two people who both opened the link connect, their browsers prove to each other that they hold it, tied to the keys of that very connection, and show “Verified by invite link”: if someone in between, even the server, intercepted the connection, you get a red warning instead. A room password is different: it keeps strangers out of the room through the server, but it proves nothing about who your connection reaches. A room can have both.',
+      'The invite link carries a secret key after the “#”, which browsers never send to the server. When two people who both opened it connect, their browsers prove to each other that they hold it, tied to that very connection, and show “Verified by invite link” — or a red warning if someone in between, even the server, intercepted it. A room password keeps strangers out of the room through the server. It proves nothing about who your connection reaches; a room can have both.',
     build:
       'Build {{id}}: compare it with the release you trust; the command-line peer checks the invite link without running this page’s code.',
     roomsTitle: 'Rooms',

@@ -17,7 +17,8 @@ export function LinkProofBadge({ peerId }: { peerId: string }) {
       </span>
     );
   }
-  if (state === 'failed') return <span className="changed-badge link-failed-badge">⚠ {t('linkProof.notConfirmed')}</span>;
+  if (state === 'failed')
+    return <span className="changed-badge link-failed-badge">⚠ {t('linkProof.notConfirmed')}</span>;
   return <span className="link-unverified-badge">{t('linkProof.notVerified')}</span>;
 }
 
