@@ -122,6 +122,7 @@ export class Pair {
   /** Control messages pass only while true (a dropped connection). */
   connected = true;
   private readonly sendWindowBytes: number | undefined;
+  private readonly autoAcceptHeld: ((peerId: string) => boolean) | undefined;
 
   constructor(
     opts: {
@@ -131,9 +132,12 @@ export class Pair {
       storageB?: MemoryStorage;
       /** The senders' window (`SEND_WINDOW_BYTES` when absent). */
       sendWindowBytes?: number;
+      /** Both managers' `autoAcceptHeld` (the invite-link proof's hold on "always accept"). */
+      autoAcceptHeld?: (peerId: string) => boolean;
     } = {},
   ) {
     this.sendWindowBytes = opts.sendWindowBytes;
+    this.autoAcceptHeld = opts.autoAcceptHeld;
     this.a = this.side(ALICE, BOB, opts.storeA ?? new MemoryTransferStore(), new MemoryStorage());
     this.b = this.side(
       BOB,
@@ -237,6 +241,7 @@ export class Pair {
       storage,
       hasher: nodeHasher,
       ...(this.sendWindowBytes === undefined ? {} : { sendWindowBytes: this.sendWindowBytes }),
+      ...(this.autoAcceptHeld ? { autoAcceptHeld: this.autoAcceptHeld } : {}),
       logger: silentLogger,
       timers: fastTimers,
     });

@@ -247,6 +247,25 @@ describe('TransferManager', () => {
     expect(pair.b.manager.isTrusted(ALICE)).toBe(true);
   });
 
+  it('asks about offers from a trusted peer while auto-accept is held for it (a failed invite-link proof)', async () => {
+    let held = false;
+    const pair = await started({ autoAcceptHeld: (peerId) => held && peerId === ALICE });
+    const first = only(await pair.a.manager.sendFiles(BOB, [source('a', pattern(10))]));
+    await pair.pump(5);
+    await pair.b.manager.accept(first.id, { always: true });
+    await pair.pump();
+    held = true;
+    const second = only(await pair.a.manager.sendFiles(BOB, [source('b', pattern(20))]));
+    await pair.pump();
+    expect(pair.b.manager.list().find((t) => t.id === second.id)?.status).toBe('offered');
+    // Still trusted: once the hold ends, the next offer is accepted at once again.
+    expect(pair.b.manager.isTrusted(ALICE)).toBe(true);
+    held = false;
+    const third = only(await pair.a.manager.sendFiles(BOB, [source('c', pattern(30))]));
+    await pair.pump();
+    expect(pair.b.manager.list().find((t) => t.id === third.id)?.status).toBe('complete');
+  });
+
   it('sends to everyone: one transfer per peer in the room', async () => {
     const pair = await started();
     const views = await pair.a.manager.sendFiles('room', [source('a', pattern(10))]);
