@@ -248,7 +248,11 @@ test('the server never receives the link key: every byte two browsers send it in
     await openConversationWith(b.page, 'Aylin');
     await expectVerifiedByLink(b.page, 'Aylin');
     await a.page.getByRole('button', { name: 'Help', exact: true }).click();
-    await a.page.getByRole('button', { name: 'Close', exact: true }).click();
+    const help = a.page.getByRole('dialog', { name: 'How Köprü works' });
+    await expect(help.getByRole('heading', { name: 'Invite links and room passwords' })).toBeVisible();
+    // The build people can compare with a release (docs/security.md#invite-link-proof).
+    await expect(help).toContainText(/Build ([0-9a-f]{12}|unknown):/);
+    await help.getByRole('button', { name: 'Close', exact: true }).click();
     expect(await inviteLink(b.page)).toBe(link);
     await a.context.close();
     await b.context.close();
