@@ -9,11 +9,10 @@ import { PeerMesh, type PeerMeshOptions } from './peer/peer-mesh.js';
 import type { PeerLinkState } from './peer/recovery-ladder.js';
 import type { RoomClient } from './room/room-client.js';
 import { LinkVerifier } from './security/link-verifier.js';
-import { FILE_CHANNEL } from './transfer/peer-link.js';
 import type { TransferStorage } from './transfer/storage.js';
 import { TransferManager } from './transfer/transfer-manager.js';
-import type { TransferStore } from './transfer/transfer-store.js';
-import type { SourceHasher } from './transfer/types.js';
+import type { SourceHasher, TransferStore } from './transfer/types.js';
+import { FILE_CHANNEL } from './transfer/wire.js';
 import { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';
 
 export interface SessionEvents {

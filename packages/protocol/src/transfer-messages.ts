@@ -95,7 +95,11 @@ export const fileResumeSchema = z.object({
   offset: byteCount,
 });
 
-/** Receiver → sender, twice a second: bytes of `fileIndex` written so far (progress display only). */
+/**
+ * Receiver → sender: the batch is written and hashed up to `offset` of `fileIndex`. It is the sender's
+ * credit: the sender never has more than its window (`SEND_WINDOW_BYTES`) sent past this point. Sent only
+ * when the point moved (and once after each `file-resume`).
+ */
 export const fileProgressSchema = z.object({
   type: z.literal('file-progress'),
   transferId: transferIdSchema,
@@ -121,14 +125,13 @@ export const fileVerifiedSchema = z.object({
 
 /**
  * Either side: pause (`paused: true`) or unpause. `source-missing`: the sender reloaded and waits for the
- * user to choose the same files again. `busy` (receiver → sender, not shown to anyone): the receiver's
- * storage has fallen behind; the sender stops until the next `file-resume`.
+ * user to choose the same files again.
  */
 export const filePauseSchema = z.object({
   type: z.literal('file-pause'),
   transferId: transferIdSchema,
   paused: z.boolean(),
-  reason: z.enum(['user', 'source-missing', 'busy']),
+  reason: z.enum(['user', 'source-missing']),
 });
 
 /** Either side: the transfer is over; the receiver drops partial files (finished ones stay). */

@@ -23,7 +23,6 @@ describe('transfer messages', () => {
     ['a file end', { type: 'file-end', transferId, fileIndex: 0, sha256: 'f'.repeat(64) }],
     ['a verification', { type: 'file-verified', transferId, fileIndex: 0, ok: false }],
     ['a pause', { type: 'file-pause', transferId, paused: true, reason: 'source-missing' }],
-    ['a flow-control hold', { type: 'file-pause', transferId, paused: true, reason: 'busy' }],
     ['a cancel', { type: 'file-cancel', transferId }],
   ])('accepts %s', (_label, message) => {
     expect(parsePeerMessage(JSON.stringify(message))).toEqual(message);
@@ -35,6 +34,10 @@ describe('transfer messages', () => {
   });
 
   it.each<[string, unknown]>([
+    [
+      'a pause for a reason that no longer exists (the storage hold)',
+      { type: 'file-pause', transferId, paused: true, reason: 'busy' },
+    ],
     ['a transfer id of the wrong length', { ...offer, transferId: 'short' }],
     ['an absolute path', { ...offer, files: [{ ...file, path: '/etc/passwd' }] }],
     ['a parent segment', { ...offer, files: [{ ...file, path: 'a/../../b' }] }],

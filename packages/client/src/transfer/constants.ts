@@ -1,10 +1,11 @@
 /**
- * Tuning of the file engine. Every number is from /work/shared/MEASURED.md (two headless Chromium
- * processes through a loopback server, 2 cores) or from `npm run bench:transfer` (docs/benchmarks.md).
+ * Tuning of the file engine. Every number is from the DataChannel measurements in docs/benchmarks.md
+ * ("What the machine can do": two headless Chromium processes through a loopback server, 2 cores) or from
+ * `npm run bench:transfer` (docs/benchmarks.md).
  */
 
 /**
- * Preferred payload per frame. MEASURED.md: between two browser processes 64 KiB chunks with a 1 MiB
+ * Preferred payload per frame. Measured between two browser processes 64 KiB chunks with a 1 MiB
  * high-water mark gave the best DataChannel rate (37 MB/s); 16 KiB was worst. Larger messages (up to
  * Chromium's 256 KiB `maxMessageSize`) did not carry more there, and they make the receiver's progress
  * and pause coarser. The frame header is added on top, so the payload is capped below the message limit.
@@ -18,7 +19,7 @@ export const PREFERRED_CHUNK_BYTES = 64 * 1024;
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
- * Bytes queued in the channel before the sender waits. MEASURED.md: 1 MiB was the best high-water mark
+ * Bytes queued in the channel before the sender waits. Measured: 1 MiB was the best high-water mark
  * with 64 KiB chunks; 16 MiB (Chromium closes a channel whose queue passes 16 MiB) was among the worst,
  * because a deep queue only adds latency to pause and cancel.
  */
@@ -45,38 +46,32 @@ export const READ_BLOCK_BYTES = 2 * 1024 * 1024;
 
 /**
  * The receiver flushes its file, saves the hash state and its offset (IndexedDB) and tells the sender its
- * progress this often. MEASURED.md: IndexedDB on the hot path costs ~31 % of the rate when it holds the
+ * progress this often. Measured: IndexedDB on the hot path costs ~31 % of the rate when it holds the
  * data; here it sees one record of a few hundred bytes twice a second, which does not show. A reload
  * resends what arrived since the last checkpoint: about half a second of data.
  */
 export const CHECKPOINT_INTERVAL_MS = 500;
 
 /**
- * Receiver flow control. Frames are handed to the storage worker as they arrive; if the worker is starved
- * of CPU (a loaded machine) they queue in memory. Past `BACKLOG_HIGH_BYTES` not yet written the receiver
- * stops the sender (`file-pause`, reason `busy`) and resumes it below `BACKLOG_LOW_BYTES`, so its memory
- * stays bounded whatever the file's size. Normally the worker writes and hashes at 300+ MB/s
- * (MEASURED.md) and the backlog stays near zero.
- */
-export const BACKLOG_HIGH_BYTES = 16 * 1024 * 1024;
-export const BACKLOG_LOW_BYTES = 4 * 1024 * 1024;
-/** How often a throttled receiver looks at its backlog again. */
-export const BACKLOG_POLL_MS = 50;
-
-/**
- * The sender's window: at most this many bytes of a transfer sent past the receiver's last acknowledged
- * *written* offset (`file-progress`: bytes its worker has written to storage and hashed). It bounds what
- * can wait in the receiving renderer when that machine is starved of CPU — the WebRTC message queue, the
- * hand-off to the worker, the worker's own queue — which no receiver-side brake can refuse: with a
- * starved machine (docs/benchmarks.md) the receiver grew +270 MiB for a 256 MiB file without it.
- * Why 32 MiB: acks come every `CHECKPOINT_INTERVAL_MS` (500 ms) and lag the writes by up to the worker's
- * 1 MiB acknowledgement step, so a window must hold more than the link carries in that time or it
- * throttles a healthy transfer: 37 MB/s (MEASURED.md's best between two processes) × 0.5 s ≈ 18 MB, plus
- * the channel's 1 MiB queue. 32 MiB (33.5 MB) leaves about 0.4 s for a late ack, and caps the rate at about
- * one window per ack interval (≈ 60 MB/s), above anything measured here. 64 MiB would spend the whole
- * receiver memory target (+64 MiB) on data in flight alone.
+ * The one flow control of a transfer: the receiver grants credit by acknowledging (`file-progress`) how far
+ * its storage worker has *written and hashed* the batch, and the sender never has more than this window
+ * sent past that point. It bounds what can wait in the receiving renderer when that machine is starved of
+ * CPU — the WebRTC message queue, the hand-off to the worker, the worker's own queue — which no
+ * receiver-side brake can refuse: with a starved machine (docs/benchmarks.md) the receiver grew +270 MiB
+ * for a 256 MiB file without a window.
+ * Why 32 MiB: the receiver acknowledges every `ACK_STEP_BYTES` written (and at each checkpoint), and the
+ * worker reports writes in 1 MiB steps, so credit arrives well before the window is spent: at the best
+ * rate measured between two processes (37 MB/s) 32 MiB lasts ~0.9 s, against an acknowledgement every
+ * ~0.1 s. 64 MiB would spend the whole receiver memory target (+64 MiB) on data in flight alone.
  */
 export const SEND_WINDOW_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The receiver acknowledges written bytes as soon as this much more is written (a quarter of the window),
+ * so the sender's credit is renewed four times per window, not only at the half-second checkpoint; each
+ * acknowledgement is one small control message (~10 a second at 40 MB/s).
+ */
+export const ACK_STEP_BYTES = SEND_WINDOW_BYTES / 4;
 
 /** Progress events for the UI at most this often (a re-render per frame would cost the transfer). */
 export const PROGRESS_EVENT_INTERVAL_MS = 250;

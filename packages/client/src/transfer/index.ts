@@ -1,34 +1,50 @@
 export * from './constants.js';
-export { storageKey } from './context.js';
+export { FileChannel } from './file-channel.js';
+export { IdbTransferStore, MemoryTransferStore, TRANSFER_DB_NAME } from './persistence.js';
+export { RateMeter } from './rate-meter.js';
+export { IncomingFiles } from './receiver.js';
 export {
+  BlockReader,
+  baseName,
+  describeSource,
+  type FrameStream,
+  headHash,
+  OutgoingFiles,
+  splitOffer,
+} from './sender.js';
+export {
+  type FileSink,
+  MemoryStorage,
+  type SinkCheckpoint,
+  type SinkEvents,
+  storageKey,
+  type TransferStorage,
+} from './storage.js';
+export { TransferManager } from './transfer-manager.js';
+export {
+  type LiveFigures,
+  reduceTransfer,
+  secondsLeft,
+  type TransferEffect,
+  type TransferEvent,
+  type TransferState,
+  transferView,
+} from './transfer-state.js';
+export * from './types.js';
+export {
+  type BatchPoint,
+  batchPoint,
+  batchPosition,
+  chooseChunkSize,
   type DecodedFileFrame,
   decodeFrame,
   encodeFrame,
+  FILE_CHANNEL,
   type FrameError,
   type FrameHeader,
-} from './framing.js';
-export { IdbTransferStore, TRANSFER_DB_NAME } from './idb-transfer-store.js';
-export { MemoryStorage } from './memory-storage.js';
-export {
-  chooseChunkSize,
   type FramePlacement,
   isValidResume,
   type PacingWindow,
   pacingWindow,
   placeFrame,
-  type ReceivedFile,
-  resumePoint,
-} from './offsets.js';
-export { Pacer } from './pacer.js';
-export { FILE_CHANNEL, type OutgoingStream, PeerLink } from './peer-link.js';
-export { RateMeter, secondsLeft } from './rate-meter.js';
-export { BlockReader, baseName, describeSource, headHash, splitOffer } from './source.js';
-export type { FileSink, SinkCheckpoint, TransferStorage } from './storage.js';
-export { TransferManager } from './transfer-manager.js';
-export {
-  MemoryTransferStore,
-  type StoredFile,
-  type TransferRecord,
-  type TransferStore,
-} from './transfer-store.js';
-export * from './types.js';
+} from './wire.js';

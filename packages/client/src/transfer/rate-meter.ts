@@ -32,10 +32,3 @@ export class RateMeter {
     this.samples.length = 0;
   }
 }
-
-/** Seconds left at `bytesPerSecond`; undefined when nothing is moving. */
-export function secondsLeft(remainingBytes: number, bytesPerSecond: number): number | undefined {
-  if (remainingBytes <= 0) return 0;
-  if (bytesPerSecond <= 0) return undefined;
-  return Math.ceil(remainingBytes / bytesPerSecond);
-}

@@ -2,7 +2,6 @@ import type { DeclineReason, OfferedFile, PeerMessage } from '@kopru/protocol';
 import type { DataChannelLike } from '../peer/rtc-types.js';
 import type { Logger, Timers } from '../peer/seams.js';
 import type { TransferStorage } from './storage.js';
-import type { TransferStore } from './transfer-store.js';
 
 export type TransferDirection = 'in' | 'out';
 
@@ -81,16 +80,19 @@ export type TransferEvents = {
   removed: { transferId: string; conversationId: string };
 };
 
-/** The transport seam (the peer mesh); the transfer layer never sees RTCPeerConnection. */
+/** The transport seam (the session's peer transport); the transfer layer never sees RTCPeerConnection. */
 export interface TransferTransport {
-  /** A control message; false when the control channel is not open (the manager resends on reopen). */
+  /**
+   * A control message; false when the control channel is not open, in which case the transport asks for a
+   * connection and the manager repeats what matters when the channel opens (`handleControlOpen`).
+   */
   send(peerId: string, message: PeerMessage): boolean;
   isOpen(peerId: string): boolean;
   /** Opens the peer's `file` channel on its live session (called on every new session). */
   openFileChannel(peerId: string): DataChannelLike | undefined;
   /** The live session's `pc.sctp.maxMessageSize`, once known. */
   maxMessageSize(peerId: string): number | undefined;
-  /** Asks the mesh to connect to the peer (a transfer needs it). */
+  /** Asks for a connection to the peer (a transfer needs it). */
   connect(peerId: string): void;
   peersInRoom(): string[];
 }
@@ -129,6 +131,47 @@ export interface TransferManagerOptions {
   newId?: () => string;
   logger?: Logger;
   onError?: (error: unknown) => void;
+}
+
+/** One file of a transfer as it is saved. */
+export interface StoredFile extends OfferedFile {
+  state: FileState;
+  /** Receiver: the last checkpoint (flushed, hash state saved). Sender: the last acknowledged offset. */
+  offset: number;
+  /** Receiver: hash-wasm SHA-256 state at `offset`, to resume hashing without rereading. */
+  hashState?: Uint8Array | undefined;
+  /** Receiver: SHA-256 of the bytes received, once they are all there. */
+  localSha256?: string | undefined;
+  /** Receiver: the sender's SHA-256 (`file-end`), which may come before the last bytes. */
+  senderSha256?: string | undefined;
+  /** Receiver: the verdict for this file was delivered to the sender. */
+  verdictSent?: boolean | undefined;
+}
+
+/** What survives a reload (IndexedDB): enough for the receiver to resume and the sender to wait for files. */
+export interface TransferRecord {
+  ownerKey: string;
+  id: string;
+  direction: TransferDirection;
+  peerId: string;
+  conversationId: string;
+  createdAt: number;
+  status: TransferStatus;
+  pausedBy?: 'self' | 'peer' | undefined;
+  problem?: TransferProblem | undefined;
+  /** Receiver: where the files are kept (memory ones do not survive a reload). */
+  storage?: 'disk' | 'memory' | undefined;
+  files: StoredFile[];
+}
+
+/** Persistence seam; `IdbTransferStore` in the browser, `MemoryTransferStore` in tests. */
+export interface TransferStore {
+  load(ownerKey: string): Promise<TransferRecord[]>;
+  put(record: TransferRecord): Promise<void>;
+  remove(ownerKey: string, transferId: string): Promise<void>;
+  /** Peers whose offers are accepted without asking ("Always accept from this person"). */
+  loadTrusted(ownerKey: string): Promise<string[]>;
+  saveTrusted(ownerKey: string, peerIds: string[]): Promise<void>;
 }
 
 export type { OfferedFile };

@@ -2,16 +2,22 @@ import { createHash } from 'node:crypto';
 import { type PeerMessage, parsePeerMessage } from '@kopru/protocol';
 import type { DataChannelEventMap, DataChannelLike } from '../../src/peer/rtc-types.js';
 import { silentLogger, type Timers } from '../../src/peer/seams.js';
-import { MemoryStorage } from '../../src/transfer/memory-storage.js';
+import { MemoryTransferStore } from '../../src/transfer/persistence.js';
+import {
+  type FileSink,
+  MemoryStorage,
+  type SinkCheckpoint,
+  type SinkEvents,
+  type TransferStorage,
+} from '../../src/transfer/storage.js';
 import { TransferManager } from '../../src/transfer/transfer-manager.js';
-import { MemoryTransferStore } from '../../src/transfer/transfer-store.js';
-import type { SourceHasher, TransferTransport } from '../../src/transfer/types.js';
+import type { SourceFile, SourceHasher, TransferTransport, TransferView } from '../../src/transfer/types.js';
 import { FakeEventTarget } from '../peer/fakes/fake-event-target.js';
 
 /**
- * A DataChannel with a send queue: `send` adds to `bufferedAmount`; `drain(bytes)` delivers frames to the
- * peer end and fires `bufferedamountlow` on the crossing, as a browser does. `maxBuffered` records the
- * highest queue seen, to check the pacing never passes the high-water mark.
+ * A DataChannel with a send queue: `send` adds to `bufferedAmount`, and the queue is delivered to the peer
+ * end on the next macrotask (unless `held`), firing `bufferedamountlow` on the crossing, as a browser does.
+ * `maxBuffered` records the highest queue seen, to check the pacing never passes the high-water mark.
  */
 export class FakeFileChannel extends FakeEventTarget<DataChannelEventMap> implements DataChannelLike {
   readonly id = 1;
@@ -27,6 +33,9 @@ export class FakeFileChannel extends FakeEventTarget<DataChannelEventMap> implem
   tap: ((frame: ArrayBuffer) => ArrayBuffer) | undefined;
   /** Called for each frame as the sender hands it over (before it is queued). */
   onSend: ((frame: ArrayBuffer) => void) | undefined;
+  /** While true, frames stay queued (a link that carries nothing); `release` delivers them. */
+  held = false;
+  private scheduled = false;
 
   send(data: string | ArrayBuffer): void {
     if (this.readyState !== 'open') throw new DOMException('not open', 'InvalidStateError');
@@ -35,10 +44,26 @@ export class FakeFileChannel extends FakeEventTarget<DataChannelEventMap> implem
     this.queue.push(data);
     this.bufferedAmount += data.byteLength;
     this.maxBuffered = Math.max(this.maxBuffered, this.bufferedAmount);
+    this.schedule();
+  }
+
+  release(): void {
+    this.held = false;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.held) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      if (!this.held) this.drain();
+    }, 0);
   }
 
   /** Delivers queued frames until `bytes` were delivered (all by default). */
   drain(bytes = Number.POSITIVE_INFINITY): void {
+    if (this.readyState !== 'open') return;
     let delivered = 0;
     while (this.queue.length > 0 && delivered < bytes) {
       const frame = this.queue.shift() as ArrayBuffer;
@@ -92,11 +117,27 @@ export function pattern(size: number, seed = 1): Uint8Array {
   return out;
 }
 
-/** Real timers running 100 times faster: a one-second checkpoint comes after 10 ms. */
+/** Real timers running 100 times faster: a half-second checkpoint comes after 5 ms. */
 export const fastTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms / 100),
   clearTimeout: (id) => clearTimeout(id),
 };
+
+/** A chosen file of these bytes. */
+export const source = (path: string, bytes: Uint8Array, mime = ''): SourceFile => ({
+  blob: new Blob([bytes as BlobPart]),
+  path,
+  mime,
+});
+
+/** The one view of a list (fails the test if there are more or none). */
+export function only(views: TransferView[]): TransferView {
+  if (views.length !== 1) throw new Error(`expected one transfer, got ${views.length}`);
+  return views[0] as TransferView;
+}
+
+/** The offset in a frame's header. */
+export const frameOffset = (frame: ArrayBuffer) => Number(new DataView(frame).getBigUint64(4));
 
 export const ALICE = 'A'.repeat(22);
 export const BOB = 'B'.repeat(22);
@@ -104,7 +145,7 @@ export const BOB = 'B'.repeat(22);
 interface Side {
   manager: TransferManager;
   store: MemoryTransferStore;
-  storage: MemoryStorage;
+  storage: TransferStorage;
   channel: FakeFileChannel | undefined;
   open: boolean;
   sent: PeerMessage[];
@@ -112,9 +153,111 @@ interface Side {
   received: PeerMessage[];
 }
 
+/** How long a test waits for a state before it fails (the transfers here take milliseconds). */
+const WAIT_MS = 10_000;
+
+/**
+ * Resolves once `predicate` holds for the manager's transfers, checked now and on every `updated` event;
+ * rejects after `WAIT_MS` with the last views, so a failure says where the transfer stood.
+ */
+export function until(
+  manager: TransferManager,
+  predicate: (views: TransferView[]) => boolean,
+  what = 'the expected transfer state',
+): Promise<TransferView[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const views = manager.list();
+      if (!predicate(views)) return false;
+      off();
+      clearTimeout(timer);
+      resolve(views);
+      return true;
+    };
+    const off = manager.on('updated', () => void check());
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(manager.list().map(brief))}`));
+    }, WAIT_MS);
+    check();
+  });
+}
+
+const brief = (v: TransferView) => ({
+  status: v.status,
+  doneBytes: v.doneBytes,
+  files: v.files.map((f) => f.state),
+});
+
+/** `until` the only transfer of the manager has this status. */
+export const untilStatus = (manager: TransferManager, status: TransferView['status']) =>
+  until(manager, (views) => views.length === 1 && views[0]?.status === status, `status ${status}`);
+
+/**
+ * Storage whose writes wait, in order with everything else on the sink, while `stalled` (a receiving
+ * machine starved of CPU): nothing is written or reported written until `release`.
+ */
+export class StallingStorage implements TransferStorage {
+  readonly kind: 'disk' | 'memory';
+  private gate: Promise<void> = Promise.resolve();
+  private unstall = () => {};
+
+  constructor(
+    private readonly inner: TransferStorage = new MemoryStorage(),
+    kind?: 'disk' | 'memory',
+  ) {
+    this.kind = kind ?? inner.kind;
+  }
+
+  stall(): void {
+    this.gate = new Promise<void>((resolve) => {
+      this.unstall = resolve;
+    });
+  }
+
+  release(): void {
+    this.unstall();
+    this.gate = Promise.resolve();
+  }
+
+  open(key: string, at: SinkCheckpoint, events: SinkEvents): FileSink {
+    const sink = this.inner.open(key, at, events);
+    let tail: Promise<unknown> = Promise.resolve();
+    const later = <T>(op: () => T | Promise<T>): Promise<T> => {
+      const gate = this.gate;
+      const result = tail.then(() => gate).then(op);
+      tail = result.catch(() => undefined);
+      return result;
+    };
+    return {
+      write: (buffer, start, bytes, at) => void later(() => sink.write(buffer, start, bytes, at)),
+      checkpoint: () => later(() => sink.checkpoint()),
+      finish: () => later(() => sink.finish()),
+      close: () => later(() => sink.close()),
+    };
+  }
+
+  file(key: string, name: string, mime: string): Promise<File | Blob> {
+    return this.inner.file(key, name, mime);
+  }
+
+  remove(key: string): Promise<void> {
+    return this.inner.remove(key);
+  }
+
+  freeBytes(): Promise<number | undefined> {
+    return this.inner.freeBytes();
+  }
+
+  close(): void {}
+}
+
+/** Storage that survives a reload, as OPFS does: the same memory, handed to the reloaded manager. */
+export const diskLike = (): StallingStorage => new StallingStorage(new MemoryStorage(), 'disk');
+
 /**
  * Two managers joined by a fake control channel (messages JSON-encoded and validated as on the wire,
- * delivered on the next macrotask) and a fake file channel that the test drains (`pump`).
+ * delivered on the next macrotask) and a fake file channel that delivers by itself.
  */
 export class Pair {
   readonly a: Side;
@@ -123,13 +266,14 @@ export class Pair {
   connected = true;
   private readonly sendWindowBytes: number | undefined;
   private readonly autoAcceptHeld: ((peerId: string) => boolean) | undefined;
+  private inFlight = 0;
 
   constructor(
     opts: {
       freeBytes?: number;
       storeA?: MemoryTransferStore;
       storeB?: MemoryTransferStore;
-      storageB?: MemoryStorage;
+      storageB?: TransferStorage;
       /** The senders' window (`SEND_WINDOW_BYTES` when absent). */
       sendWindowBytes?: number;
       /** Both managers' `autoAcceptHeld` (the invite-link proof's hold on "always accept"). */
@@ -178,12 +322,16 @@ export class Pair {
     this.b.manager.handleControlClosed(ALICE);
   }
 
-  /** Runs the network: drains the file channels and lets control messages and storage settle. */
-  async pump(rounds = 200): Promise<void> {
-    for (let i = 0; i < rounds; i++) {
-      this.a.channel?.drain();
-      this.b.channel?.drain();
+  /**
+   * Resolves once nothing moves: no control message in flight and both file channels empty, over two
+   * macrotasks in a row (so storage callbacks queued behind them ran too).
+   */
+  async idle(): Promise<void> {
+    for (let quiet = 0; quiet < 2; ) {
       await new Promise((resolve) => setTimeout(resolve, 0));
+      const busy =
+        this.inFlight > 0 || (this.a.channel?.queue.length ?? 0) + (this.b.channel?.queue.length ?? 0) > 0;
+      quiet = busy && !this.a.channel?.held ? 0 : quiet + 1;
     }
   }
 
@@ -203,7 +351,7 @@ export class Pair {
     self: string,
     peer: string,
     store: MemoryTransferStore,
-    storage: MemoryStorage,
+    storage: TransferStorage,
     reuse?: Side,
   ): Side {
     const side =
@@ -215,7 +363,9 @@ export class Pair {
         side.sent.push(message);
         const parsed = parsePeerMessage(JSON.stringify(message));
         if (!parsed) throw new Error(`invalid message ${JSON.stringify(message)}`);
+        this.inFlight += 1;
         setTimeout(() => {
+          this.inFlight -= 1;
           const other = this.other(side);
           if (this.connected && other.open && 'transferId' in parsed) {
             other.received.push(parsed);

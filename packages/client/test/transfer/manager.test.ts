@@ -1,25 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { BACKLOG_HIGH_BYTES } from '../../src/transfer/constants.js';
-import { MemoryStorage } from '../../src/transfer/memory-storage.js';
-import type { SourceFile, TransferView } from '../../src/transfer/types.js';
-import { ALICE, BOB, Pair, pattern, sha256 } from './fakes.js';
+import type { TransferView } from '../../src/transfer/types.js';
+import {
+  ALICE,
+  BOB,
+  frameOffset,
+  only,
+  Pair,
+  pattern,
+  StallingStorage,
+  sha256,
+  source,
+  until,
+  untilStatus,
+} from './fakes.js';
 
 const CHUNK = 64 * 1024;
-const source = (path: string, bytes: Uint8Array, mime = 'application/octet-stream'): SourceFile => ({
-  blob: new Blob([bytes as BlobPart]),
-  path,
-  mime,
-});
 
 async function receivedHash(pair: Pair, transferId: string, index: number): Promise<string> {
   const blob = await pair.b.manager.file(transferId, index);
   return sha256(new Uint8Array(await blob.arrayBuffer()));
 }
-
-const only = (views: TransferView[]): TransferView => {
-  expect(views).toHaveLength(1);
-  return views[0] as TransferView;
-};
 
 async function started(opts: ConstructorParameters<typeof Pair>[0] = {}) {
   const pair = new Pair(opts);
@@ -28,21 +28,31 @@ async function started(opts: ConstructorParameters<typeof Pair>[0] = {}) {
   return pair;
 }
 
+/** The receiver has the offer. */
+const offered = (pair: Pair, id: string) =>
+  until(pair.b.manager, (views) => views.some((v) => v.id === id), 'the offer');
+
+/** Both sides see the only transfer with this status. */
+const bothStatus = (pair: Pair, status: TransferView['status']) =>
+  Promise.all([untilStatus(pair.a.manager, status), untilStatus(pair.b.manager, status)]);
+
+/** The receiver's only transfer has at least this many bytes. */
+const receivedAtLeast = (pair: Pair, bytes: number) =>
+  until(pair.b.manager, (views) => (views[0]?.doneBytes ?? 0) >= bytes, `${bytes} bytes received`);
+
 describe('TransferManager', () => {
   it('moves files of 0, 1, chunk−1, chunk, chunk+1 bytes and a few MiB together, each verified', async () => {
     const pair = await started();
     const sizes = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 5 * 1024 * 1024 + 3];
     const files = sizes.map((size, i) => source(`f${i}.bin`, pattern(size, i + 1)));
-    const offered = only(await pair.a.manager.sendFiles(BOB, files));
-    await pair.pump(5);
+    const sent = only(await pair.a.manager.sendFiles(BOB, files));
+    await offered(pair, sent.id);
     const incoming = only(pair.b.manager.list(ALICE));
     expect(incoming).toMatchObject({ status: 'offered', totalBytes: sizes.reduce((a, b) => a + b, 0) });
-    await pair.b.manager.accept(offered.id);
-    await pair.pump();
-    expect(only(pair.b.manager.list()).status).toBe('complete');
-    expect(only(pair.a.manager.list()).status).toBe('complete');
+    await pair.b.manager.accept(sent.id);
+    await bothStatus(pair, 'complete');
     for (const [i, size] of sizes.entries()) {
-      expect(await receivedHash(pair, offered.id, i)).toBe(sha256(pattern(size, i + 1)));
+      expect(await receivedHash(pair, sent.id, i)).toBe(sha256(pattern(size, i + 1)));
     }
     expect(pair.a.channel?.maxBuffered).toBeLessThanOrEqual(1024 * 1024);
   });
@@ -55,7 +65,7 @@ describe('TransferManager', () => {
         (v) => v.id !== first.id,
       ),
     );
-    await pair.pump(5);
+    await offered(pair, second.id);
     const order: string[] = [];
     const channel = pair.a.channel;
     if (channel) {
@@ -65,8 +75,7 @@ describe('TransferManager', () => {
       };
     }
     await Promise.all([pair.b.manager.accept(first.id), pair.b.manager.accept(second.id)]);
-    await pair.pump();
-    expect(pair.b.manager.list().map((t) => t.status)).toEqual(['complete', 'complete']);
+    await until(pair.b.manager, (views) => views.every((t) => t.status === 'complete'), 'both complete');
     const firstFrameOfSecond = order.indexOf(second.id);
     expect(firstFrameOfSecond).toBeGreaterThanOrEqual(0);
     expect(order.lastIndexOf(first.id)).toBeGreaterThan(firstFrameOfSecond); // interleaved, not one after the other
@@ -74,32 +83,23 @@ describe('TransferManager', () => {
     expect(await receivedHash(pair, second.id, 0)).toBe(sha256(pattern(3 * 1024 * 1024, 22)));
   });
 
-  it('holds the sender while the receiver storage is behind, then continues (bounded memory)', async () => {
-    const storageB = new MemoryStorage();
-    const pair = await started({ storageB });
+  it('holds the sender at its window while the receiver storage writes nothing, then continues', async () => {
+    const storageB = new StallingStorage();
+    const window = 2 * 1024 * 1024;
+    const pair = await started({ storageB, sendWindowBytes: window });
     const size = 6 * 1024 * 1024;
-    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 31))]));
-    await pair.pump(5);
-    await pair.b.manager.accept(offered.id);
-    await pair.pump(2);
-    storageB.pendingBytes = BACKLOG_HIGH_BYTES + 1; // the worker is starved of CPU
-    await pair.pump(20);
-    expect(pair.b.sent).toContainEqual({
-      type: 'file-pause',
-      transferId: offered.id,
-      paused: true,
-      reason: 'busy',
-    });
-    const held = only(pair.b.manager.list()).doneBytes;
-    await pair.pump(20);
-    expect(only(pair.b.manager.list())).toMatchObject({ status: 'active', doneBytes: held });
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 31))]));
+    await offered(pair, sent.id);
+    storageB.stall(); // the worker is starved of CPU
+    await pair.b.manager.accept(sent.id);
+    await receivedAtLeast(pair, window);
+    await pair.idle();
+    expect(only(pair.b.manager.list())).toMatchObject({ status: 'active', doneBytes: window });
     expect(only(pair.a.manager.list()).status).toBe('active'); // not a pause anyone sees
-    expect(held).toBeLessThan(size);
 
-    storageB.pendingBytes = 0;
-    await pair.pump();
-    expect(only(pair.b.manager.list()).status).toBe('complete');
-    expect(await receivedHash(pair, offered.id, 0)).toBe(sha256(pattern(size, 31)));
+    storageB.release();
+    await bothStatus(pair, 'complete');
+    expect(await receivedHash(pair, sent.id, 0)).toBe(sha256(pattern(size, 31)));
   });
 
   it('keeps relative paths of a folder', async () => {
@@ -107,10 +107,10 @@ describe('TransferManager', () => {
     const files = ['album/a.jpg', 'album/2024/b.jpg', 'album/2024/deep/c.txt'].map((p, i) =>
       source(p, pattern(10 + i)),
     );
-    const offered = only(await pair.a.manager.sendFiles(BOB, files));
-    await pair.pump(5);
-    await pair.b.manager.accept(offered.id);
-    await pair.pump();
+    const sent = only(await pair.a.manager.sendFiles(BOB, files));
+    await offered(pair, sent.id);
+    await pair.b.manager.accept(sent.id);
+    await untilStatus(pair.b.manager, 'complete');
     expect(only(pair.b.manager.list()).files.map((f) => [f.path, f.state])).toEqual([
       ['album/a.jpg', 'verified'],
       ['album/2024/b.jpg', 'verified'],
@@ -120,23 +120,23 @@ describe('TransferManager', () => {
 
   it('declines: the sender learns it and nothing is stored', async () => {
     const pair = await started();
-    const offered = only(await pair.a.manager.sendFiles(BOB, [source('x', pattern(100))]));
-    await pair.pump(5);
-    pair.b.manager.decline(offered.id);
-    await pair.pump(5);
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('x', pattern(100))]));
+    await offered(pair, sent.id);
+    pair.b.manager.decline(sent.id);
+    await untilStatus(pair.a.manager, 'declined');
     expect(only(pair.a.manager.list())).toMatchObject({
       status: 'declined',
       problem: { code: 'declined', reason: 'declined', by: 'peer' },
     });
-    expect(pair.b.channel?.queue).toHaveLength(0);
+    expect(pair.a.channel?.maxBuffered).toBe(0);
   });
 
   it('refuses an offer that does not fit the free quota, and says so on both sides', async () => {
     const pair = await started({ freeBytes: 1024 * 1024 });
-    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(2 * 1024 * 1024))]));
-    await pair.pump(5);
-    await pair.b.manager.accept(offered.id);
-    await pair.pump(5);
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(2 * 1024 * 1024))]));
+    await offered(pair, sent.id);
+    await pair.b.manager.accept(sent.id);
+    await bothStatus(pair, 'declined');
     expect(only(pair.b.manager.list())).toMatchObject({
       status: 'declined',
       problem: { code: 'declined', reason: 'quota', by: 'self' },
@@ -149,54 +149,62 @@ describe('TransferManager', () => {
 
   it.each(['sender', 'receiver'] as const)('cancels from the %s mid-way', async (who) => {
     const pair = await started();
-    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(4 * 1024 * 1024))]));
-    await pair.pump(5);
-    await pair.b.manager.accept(offered.id);
-    await pair.pump(3);
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(4 * 1024 * 1024))]));
+    await offered(pair, sent.id);
+    await pair.b.manager.accept(sent.id);
+    await receivedAtLeast(pair, 1);
     const canceller = who === 'sender' ? pair.a : pair.b;
-    canceller.manager.cancel(offered.id);
-    await pair.pump(20);
+    canceller.manager.cancel(sent.id);
+    await bothStatus(pair, 'cancelled');
     for (const side of [pair.a, pair.b]) {
       expect(only(side.manager.list())).toMatchObject({
         status: 'cancelled',
         problem: { code: 'cancelled' },
       });
     }
-    await expect(pair.b.manager.file(offered.id, 0)).rejects.toThrow();
+    await expect(pair.b.manager.file(sent.id, 0)).rejects.toThrow();
   });
 
   it('pauses and resumes from either side without resending what arrived', async () => {
     const pair = await started();
     const size = 4 * 1024 * 1024;
-    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 9))]));
-    await pair.pump(5);
-    await pair.b.manager.accept(offered.id);
-    await pair.pump(3);
-    pair.b.manager.pause(offered.id);
-    await pair.pump(20);
-    const sentWhilePaused = pair.a.channel?.queue.length ?? -1;
-    expect(only(pair.a.manager.list())).toMatchObject({ status: 'paused', pausedBy: 'peer' });
-    expect(sentWhilePaused).toBe(0);
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 9))]));
+    await offered(pair, sent.id);
+    await pair.b.manager.accept(sent.id);
+    await receivedAtLeast(pair, 1);
+    pair.b.manager.pause(sent.id);
+    await until(
+      pair.a.manager,
+      (v) => v[0]?.status === 'paused' && v[0].pausedBy === 'peer',
+      'sender paused',
+    );
+    await pair.idle();
+    let sentWhilePaused = 0;
+    if (pair.a.channel) pair.a.channel.onSend = () => void sentWhilePaused++;
     const before = only(pair.b.manager.list()).doneBytes;
     expect(before).toBeLessThan(size);
-    pair.a.manager.resume(offered.id);
-    await pair.pump();
-    expect(only(pair.b.manager.list()).status).toBe('complete');
-    expect(await receivedHash(pair, offered.id, 0)).toBe(sha256(pattern(size, 9)));
+    await pair.idle();
+    expect(sentWhilePaused).toBe(0);
+    const offsets: number[] = [];
+    if (pair.a.channel) pair.a.channel.onSend = (frame) => void offsets.push(frameOffset(frame));
+    pair.a.manager.resume(sent.id);
+    await bothStatus(pair, 'complete');
+    expect(offsets[0]).toBe(before); // from where the receiver was, nothing resent
+    expect(await receivedHash(pair, sent.id, 0)).toBe(sha256(pattern(size, 9)));
   });
 
   it('resumes after a dropped connection from where the receiver is', async () => {
     const pair = await started();
     const size = 6 * 1024 * 1024;
-    const offered = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 3))]));
-    await pair.pump(5);
-    await pair.b.manager.accept(offered.id);
-    await pair.pump(4);
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(size, 3))]));
+    await offered(pair, sent.id);
+    await pair.b.manager.accept(sent.id);
+    await receivedAtLeast(pair, 1);
+    pair.disconnect();
     const at = only(pair.b.manager.list()).doneBytes;
     expect(at).toBeGreaterThan(0);
     expect(at).toBeLessThan(size);
-    pair.disconnect();
-    await pair.pump(5);
+    await pair.idle();
     pair.connect();
     let firstOffset: number | undefined;
     const channel = pair.a.channel;
@@ -206,16 +214,15 @@ describe('TransferManager', () => {
         return frame;
       };
     }
-    await pair.pump();
+    await bothStatus(pair, 'complete');
     expect(firstOffset).toBeGreaterThanOrEqual(at);
-    expect(only(pair.b.manager.list()).status).toBe('complete');
-    expect(await receivedHash(pair, offered.id, 0)).toBe(sha256(pattern(size, 3)));
+    expect(await receivedHash(pair, sent.id, 0)).toBe(sha256(pattern(size, 3)));
   });
 
   it('reports a hash mismatch and does not offer the file for saving', async () => {
     const pair = await started();
-    const offered = only(await pair.a.manager.sendFiles(BOB, [source('x', pattern(200_000, 5))]));
-    await pair.pump(5);
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('x', pattern(200_000, 5))]));
+    await offered(pair, sent.id);
     const channel = pair.a.channel;
     if (channel) {
       channel.tap = (frame) => {
@@ -225,52 +232,58 @@ describe('TransferManager', () => {
         return copy;
       };
     }
-    await pair.b.manager.accept(offered.id);
-    await pair.pump();
+    await pair.b.manager.accept(sent.id);
+    await bothStatus(pair, 'failed');
     expect(only(pair.b.manager.list())).toMatchObject({
       status: 'failed',
       problem: { code: 'mismatch', files: 1 },
     });
     expect(only(pair.a.manager.list())).toMatchObject({ status: 'failed', problem: { code: 'mismatch' } });
-    await expect(pair.b.manager.file(offered.id, 0)).rejects.toThrow();
+    await expect(pair.b.manager.file(sent.id, 0)).rejects.toThrow();
   });
 
   it('accepts at once from a trusted peer ("always accept")', async () => {
     const pair = await started();
     const first = only(await pair.a.manager.sendFiles(BOB, [source('a', pattern(10))]));
-    await pair.pump(5);
+    await offered(pair, first.id);
     await pair.b.manager.accept(first.id, { always: true });
-    await pair.pump();
-    const second = only(await pair.a.manager.sendFiles(BOB, [source('b', pattern(20))]));
-    await pair.pump();
-    expect(pair.b.manager.list().find((t) => t.id === second.id)?.status).toBe('complete');
+    await untilStatus(pair.b.manager, 'complete');
+    const second = only(
+      (await pair.a.manager.sendFiles(BOB, [source('b', pattern(20))])).filter((v) => v.id !== first.id),
+    );
+    await until(
+      pair.b.manager,
+      (views) => views.find((t) => t.id === second.id)?.status === 'complete',
+      'second complete',
+    );
     expect(pair.b.manager.isTrusted(ALICE)).toBe(true);
   });
 
   it('asks about offers from a trusted peer while auto-accept is held for it (a failed invite-link proof)', async () => {
     let held = false;
     const pair = await started({ autoAcceptHeld: (peerId) => held && peerId === ALICE });
+    const statusOf = (id: string) => pair.b.manager.list().find((t) => t.id === id)?.status;
     const first = only(await pair.a.manager.sendFiles(BOB, [source('a', pattern(10))]));
-    await pair.pump(5);
+    await offered(pair, first.id);
     await pair.b.manager.accept(first.id, { always: true });
-    await pair.pump();
+    await until(pair.b.manager, () => statusOf(first.id) === 'complete', 'first complete');
     held = true;
     const second = only(await pair.a.manager.sendFiles(BOB, [source('b', pattern(20))]));
-    await pair.pump();
-    expect(pair.b.manager.list().find((t) => t.id === second.id)?.status).toBe('offered');
+    await offered(pair, second.id);
+    await pair.idle();
+    expect(statusOf(second.id)).toBe('offered');
     // Still trusted: once the hold ends, the next offer is accepted at once again.
     expect(pair.b.manager.isTrusted(ALICE)).toBe(true);
     held = false;
     const third = only(await pair.a.manager.sendFiles(BOB, [source('c', pattern(30))]));
-    await pair.pump();
-    expect(pair.b.manager.list().find((t) => t.id === third.id)?.status).toBe('complete');
+    await until(pair.b.manager, () => statusOf(third.id) === 'complete', 'third complete');
   });
 
   it('sends to everyone: one transfer per peer in the room', async () => {
     const pair = await started();
     const views = await pair.a.manager.sendFiles('room', [source('a', pattern(10))]);
     expect(views.map((v) => [v.peerId, v.conversationId])).toEqual([[BOB, 'room']]);
-    await pair.pump(5);
+    await offered(pair, views[0]?.id ?? '');
     expect(only(pair.b.manager.list('room')).status).toBe('offered');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BlockReader, describeSource, matchSources } from '../../src/transfer/source.js';
+import { BlockReader, describeSource, matchSources } from '../../src/transfer/sender.js';
 import type { SourceFile } from '../../src/transfer/types.js';
 import { pattern, sha256 } from './fakes.js';
 

@@ -1,12 +1,82 @@
-import { MemoryStorage } from '../memory-storage.js';
-import type { FileSink, SinkCheckpoint, TransferStorage } from '../storage.js';
+import {
+  type FileSink,
+  MemoryStorage,
+  type SinkCheckpoint,
+  type SinkEvents,
+  type TransferStorage,
+} from '../storage.js';
 import type { SourceHasher } from '../types.js';
-import { WorkerClient } from './worker-client.js';
-import { OPFS_DIRECTORY, type ProbeResult } from './worker-protocol.js';
+import { OPFS_DIRECTORY, type ProbeResult, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** The worker, bundled by Vite as a module worker (`worker-src 'self'` in the CSP). */
 const createWorker = (): Worker =>
   new Worker(new URL('./transfer.worker.ts', import.meta.url), { type: 'module', name: 'kopru-transfer' });
+
+type Pending = { resolve(value: unknown): void; reject(error: Error): void };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Request/reply over one `transfer.worker.ts`; pipelined writes have no reply, only written reports. */
+class WorkerClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  /** The sink events of each open file, for the worker's reports. */
+  readonly sinks = new Map<string, SinkEvents>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(create: () => Worker) {
+    this.worker = create();
+    this.worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.failAll(`transfer worker failed: ${event.message}`);
+    };
+  }
+
+  request<T>(message: DistributiveOmit<Exclude<WorkerRequest, { op: 'write' }>, 'id'>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('transfer worker closed'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ ...message, id } as WorkerRequest);
+    });
+  }
+
+  /** Hands the buffer over to the worker (transferred, not copied). */
+  write(key: string, buffer: ArrayBuffer, start: number, bytes: number, at: number): void {
+    if (this.closed) return;
+    const message: WorkerRequest = { op: 'write', key, buffer, start, bytes, at };
+    this.worker.postMessage(message, [buffer]);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.worker.terminate();
+    this.failAll('transfer worker closed');
+  }
+
+  private receive(reply: WorkerReply): void {
+    if ('written' in reply) {
+      this.sinks.get(reply.key)?.written(reply.written);
+      return;
+    }
+    if ('key' in reply) {
+      this.sinks.get(reply.key)?.failed(reply.error);
+      return;
+    }
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) pending.resolve('result' in reply ? reply.result : undefined);
+    else pending.reject(new Error(reply.error));
+  }
+
+  private failAll(message: string): void {
+    for (const pending of this.pending.values()) pending.reject(new Error(message));
+    this.pending.clear();
+  }
+}
 
 /** `navigator.storage.estimate()`: what this origin may still store; undefined where unsupported. */
 export async function estimateFreeBytes(): Promise<number | undefined> {
@@ -21,11 +91,8 @@ export async function estimateFreeBytes(): Promise<number | undefined> {
 /** Received files in OPFS, written and hashed by a worker; survives a reload. */
 export class OpfsStorage implements TransferStorage {
   readonly kind = 'disk' as const;
-  private readonly onError = new Map<string, (message: string) => void>();
 
-  private constructor(private readonly worker: WorkerClient) {
-    worker.onWriteError = (key, message) => this.onError.get(key)?.(message);
-  }
+  private constructor(private readonly worker: WorkerClient) {}
 
   /** OPFS when the browser has sync access handles in workers, else files in memory (with its size limit). */
   static async create(): Promise<TransferStorage> {
@@ -40,20 +107,15 @@ export class OpfsStorage implements TransferStorage {
     return new MemoryStorage(estimateFreeBytes);
   }
 
-  open(
-    key: string,
-    at: { offset: number; hashState?: Uint8Array | undefined },
-    onError: (message: string) => void,
-  ): FileSink {
+  open(key: string, at: SinkCheckpoint, events: SinkEvents): FileSink {
     const worker = this.worker;
-    this.onError.set(key, onError);
+    worker.sinks.set(key, events);
     const opened = worker.request<void>({ op: 'open', key, offset: at.offset, hashState: at.hashState });
-    opened.catch((error: unknown) => onError(String(error)));
+    opened.catch((error: unknown) => events.failed(String(error)));
     const done = <T>(result: Promise<T>): Promise<T> => {
       void result
         .finally(() => {
-          this.onError.delete(key);
-          worker.settled(key); // its writes all ran before this reply
+          if (worker.sinks.get(key) === events) worker.sinks.delete(key);
         })
         .catch(() => undefined);
       return result;
@@ -76,14 +138,6 @@ export class OpfsStorage implements TransferStorage {
 
   async remove(key: string): Promise<void> {
     await this.worker.request<void>({ op: 'remove', key });
-  }
-
-  backlog(): number {
-    return this.worker.backlog();
-  }
-
-  unwritten(key: string): number {
-    return this.worker.unwritten(key);
   }
 
   freeBytes(): Promise<number | undefined> {
@@ -117,8 +171,6 @@ export class WorkerSourceHasher implements SourceHasher {
 export class BrowserTransferStorage implements TransferStorage {
   private impl: TransferStorage | undefined;
   private readonly ready: Promise<TransferStorage>;
-  /** Bytes written to a sink opened before the probe answered, per key, not yet passed on to it. */
-  private readonly early = new Map<string, number>();
 
   constructor() {
     this.ready = OpfsStorage.create().then((storage) => {
@@ -131,24 +183,12 @@ export class BrowserTransferStorage implements TransferStorage {
     return this.impl?.kind ?? 'disk';
   }
 
-  open(
-    key: string,
-    at: { offset: number; hashState?: Uint8Array | undefined },
-    onError: (message: string) => void,
-  ): FileSink {
-    if (this.impl) return this.impl.open(key, at, onError);
-    const sink = this.ready.then((storage) => storage.open(key, at, onError));
-    const early = this.early;
+  open(key: string, at: SinkCheckpoint, events: SinkEvents): FileSink {
+    if (this.impl) return this.impl.open(key, at, events);
+    const sink = this.ready.then((storage) => storage.open(key, at, events));
     return {
-      write: (buffer, start, bytes, position) => {
-        early.set(key, (early.get(key) ?? 0) + bytes);
-        void sink.then((s) => {
-          const left = (early.get(key) ?? 0) - bytes; // now counted by the real storage
-          if (left > 0) early.set(key, left);
-          else early.delete(key);
-          s.write(buffer, start, bytes, position);
-        });
-      },
+      write: (buffer, start, bytes, position) =>
+        void sink.then((s) => s.write(buffer, start, bytes, position)),
       checkpoint: () => sink.then((s) => s.checkpoint()),
       finish: () => sink.then((s) => s.finish()),
       close: () => sink.then((s) => s.close()),
@@ -161,16 +201,6 @@ export class BrowserTransferStorage implements TransferStorage {
 
   async remove(key: string): Promise<void> {
     return (await this.ready).remove(key);
-  }
-
-  backlog(): number {
-    let early = 0;
-    for (const bytes of this.early.values()) early += bytes;
-    return early + (this.impl?.backlog() ?? 0);
-  }
-
-  unwritten(key: string): number {
-    return (this.early.get(key) ?? 0) + (this.impl?.unwritten(key) ?? 0);
   }
 
   async freeBytes(): Promise<number | undefined> {

@@ -4,16 +4,16 @@ import { OPFS_DIRECTORY, type WorkerReply, type WorkerRequest, WRITE_ACK_BYTES }
 
 /**
  * Writes received files to the Origin Private File System with a sync access handle and hashes them as
- * they are written (MEASURED.md: sync handle in a worker 839–1144 MB/s, hash-wasm 333–403 MB/s, both far
- * above the link). Also hashes whole source files for the sender. Operations run strictly in order.
+ * they are written (measured: sync handle in a worker 839–1144 MB/s, hash-wasm 333–403 MB/s, both far
+ * above the link; docs/benchmarks.md). Also hashes whole source files for the sender. Operations run strictly in order.
  */
 
 interface OpenFile {
   handle: FileSystemSyncAccessHandle;
   hasher: IHasher;
   position: number;
-  /** Bytes written since the last write acknowledgement. */
-  unacked: number;
+  /** Position at the last written report. */
+  reported: number;
   failed?: string;
 }
 
@@ -43,6 +43,12 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
+/** Tells the page how far `key` is written and hashed (its credit to the sender). */
+function report(key: string, file: OpenFile): void {
+  file.reported = file.position;
+  reply({ id: -2, ok: true, key, written: file.position });
+}
+
 function write(request: Extract<WorkerRequest, { op: 'write' }>): void {
   const file = files.get(request.key);
   if (!file || file.failed) return;
@@ -55,11 +61,7 @@ function write(request: Extract<WorkerRequest, { op: 'write' }>): void {
       throw new Error('no space left: the storage quota for this site is used up');
     file.hasher.update(data);
     file.position += written;
-    file.unacked += written;
-    if (file.unacked >= WRITE_ACK_BYTES) {
-      reply({ id: -2, ok: true, key: request.key, written: file.unacked });
-      file.unacked = 0;
-    }
+    if (file.position - file.reported >= WRITE_ACK_BYTES) report(request.key, file);
     // The frame is left to the worker's GC. Never detach it here (`buffer.transfer(0)`): in Chromium 156 a
     // DataChannel message transferred to a worker and detached there is never freed — measured with a bare
     // channel, 512 MiB received: +534 MiB in the renderer when the worker detached each message, +111 MiB
@@ -80,6 +82,7 @@ async function run(request: Exclude<WorkerRequest, { op: 'write' }>): Promise<un
     case 'checkpoint': {
       const file = opened(request.key);
       file.handle.flush();
+      report(request.key, file);
       return { offset: file.position, hashState: file.hasher.save() };
     }
     case 'finish': {
@@ -87,6 +90,7 @@ async function run(request: Exclude<WorkerRequest, { op: 'write' }>): Promise<un
       file.handle.flush();
       file.handle.close();
       files.delete(request.key);
+      report(request.key, file);
       return file.hasher.digest('hex');
     }
     case 'close': {
@@ -137,7 +141,7 @@ async function open(key: string, offset: number, hashState: Uint8Array | undefin
     hasher.init();
     if (hashState && offset > 0) hasher.load(hashState);
     else if (offset > 0) rehash(handle, offset, hasher);
-    files.set(key, { handle, hasher, position: offset, unacked: 0 });
+    files.set(key, { handle, hasher, position: offset, reported: offset });
   } catch (error) {
     handle.close();
     throw error;

@@ -15,10 +15,13 @@ export type WorkerReply =
   | { id: number; ok: false; error: string }
   /** A pipelined write failed (it has no id); every later operation on that file fails too. */
   | { id: -1; ok: false; key: string; error: string }
-  /** `written` more bytes of `key` are on disk (sent every `WRITE_ACK_BYTES`, for flow control). */
+  /** `key` is written and hashed up to `written` (sent every `WRITE_ACK_BYTES`): the receiver's credit. */
   | { id: -2; ok: true; key: string; written: number };
 
-/** The worker acknowledges writes in steps of this many bytes (16 frames of 64 KiB). */
+/**
+ * The worker reports written bytes in steps of this many bytes (16 frames of 64 KiB), and before it
+ * answers a checkpoint or finish.
+ */
 export const WRITE_ACK_BYTES = 1024 * 1024;
 
 export interface ProbeResult {

@@ -1,10 +1,100 @@
-import { FILE_FRAME_HEADER_BYTES } from '@kopru/protocol';
+import {
+  FILE_FRAME_HEADER_BYTES,
+  FILE_FRAME_VERSION,
+  OFFER_FILES_MAX,
+  TRANSFER_ID_LENGTH,
+} from '@kopru/protocol';
+import { type DataChannelSpec, FIRST_FILE_CHANNEL_ID } from '../peer/data-channels.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   HIGH_WATER_BYTES,
   LOW_WATER_BYTES,
   PREFERRED_CHUNK_BYTES,
 } from './constants.js';
+
+/**
+ * What travels on the `file` channel and how positions in a batch are counted: the binary frame, frame
+ * sizes and the pacing window, where a received frame belongs, and batch positions (the unit of the
+ * sender's window). Pure functions only.
+ */
+
+/**
+ * File data has its own reliable, ordered channel, so a bulk transfer never delays a chat or control frame
+ * (SCTP schedules streams fairly). One per peer pair carries every transfer with that peer, frames
+ * interleaved round-robin; the frame header says where each belongs.
+ */
+export const FILE_CHANNEL: DataChannelSpec = { id: FIRST_FILE_CHANNEL_ID, label: 'file', ordered: true };
+
+/** Where one binary frame's payload belongs. */
+export interface FrameHeader {
+  transferId: string;
+  fileIndex: number;
+  offset: number;
+}
+
+export interface DecodedFileFrame extends FrameHeader {
+  /** The whole received buffer; the payload starts at `FILE_FRAME_HEADER_BYTES`. */
+  buffer: ArrayBuffer;
+  payloadBytes: number;
+}
+
+export type FrameError =
+  | 'not-binary'
+  | 'too-short'
+  | 'bad-version'
+  | 'bad-transfer-id'
+  | 'bad-index'
+  | 'bad-offset';
+
+const TWO_32 = 2 ** 32;
+
+/** `transferIdSchema` as a plain regular expression: it runs for every frame (hundreds a second). */
+const TRANSFER_ID = new RegExp(`^[A-Za-z0-9_-]{${TRANSFER_ID_LENGTH}}$`);
+
+/**
+ * Builds one frame: the header, then `payload` (copied; a 64 KiB copy costs microseconds and lets the
+ * sender read its file in larger blocks).
+ */
+export function encodeFrame(header: FrameHeader, payload: Uint8Array): ArrayBuffer {
+  const buffer = new ArrayBuffer(FILE_FRAME_HEADER_BYTES + payload.byteLength);
+  const view = new DataView(buffer);
+  view.setUint8(0, FILE_FRAME_VERSION);
+  view.setUint8(1, 0);
+  view.setUint16(2, header.fileIndex);
+  view.setUint32(4, Math.floor(header.offset / TWO_32));
+  view.setUint32(8, header.offset % TWO_32);
+  for (let i = 0; i < TRANSFER_ID_LENGTH; i++) view.setUint8(12 + i, header.transferId.charCodeAt(i));
+  new Uint8Array(buffer, FILE_FRAME_HEADER_BYTES).set(payload);
+  return buffer;
+}
+
+/** Reads and checks a frame's header; the payload stays in place. Nothing in it is trusted beyond this. */
+export function decodeFrame(
+  data: unknown,
+): { ok: true; frame: DecodedFileFrame } | { ok: false; error: FrameError } {
+  if (!(data instanceof ArrayBuffer)) return { ok: false, error: 'not-binary' };
+  if (data.byteLength < FILE_FRAME_HEADER_BYTES) return { ok: false, error: 'too-short' };
+  const view = new DataView(data);
+  if (view.getUint8(0) !== FILE_FRAME_VERSION || view.getUint8(1) !== 0)
+    return { ok: false, error: 'bad-version' };
+  const fileIndex = view.getUint16(2);
+  if (fileIndex >= OFFER_FILES_MAX) return { ok: false, error: 'bad-index' };
+  const high = view.getUint32(4);
+  const offset = high * TWO_32 + view.getUint32(8);
+  if (!Number.isSafeInteger(offset)) return { ok: false, error: 'bad-offset' };
+  const transferId = String.fromCharCode(...new Uint8Array(data, 12, TRANSFER_ID_LENGTH));
+  if (!TRANSFER_ID.test(transferId)) return { ok: false, error: 'bad-transfer-id' };
+  return {
+    ok: true,
+    frame: {
+      transferId,
+      fileIndex,
+      offset,
+      buffer: data,
+      payloadBytes: data.byteLength - FILE_FRAME_HEADER_BYTES,
+    },
+  };
+}
 
 /**
  * What to do with a received frame, given the next byte the receiver expects of that file. The channel is
@@ -29,27 +119,6 @@ export function placeFrame(
   if (end <= expected) return { action: 'drop', reason: 'duplicate' };
   const skip = expected - frameOffset;
   return { action: 'write', skip, bytes: payloadBytes - skip };
-}
-
-/** Per file, as the receiver keeps it: bytes on disk (the contiguous prefix) and whether it is finished. */
-export interface ReceivedFile {
-  size: number;
-  offset: number;
-  done: boolean;
-}
-
-/**
- * Where the sender must continue: the first file not finished, from its verified offset. After a reload
- * that offset is the last checkpoint (flushed to disk, hash state saved), never what merely arrived.
- * `undefined` when every file is finished.
- */
-export function resumePoint(
-  files: readonly ReceivedFile[],
-): { fileIndex: number; offset: number } | undefined {
-  const fileIndex = files.findIndex((f) => !f.done);
-  if (fileIndex < 0) return undefined;
-  const file = files[fileIndex];
-  return { fileIndex, offset: Math.min(file?.offset ?? 0, file?.size ?? 0) };
 }
 
 /** Validates a resume point the peer asked for against the offer (the sender's side of `resumePoint`). */

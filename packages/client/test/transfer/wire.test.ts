@@ -1,6 +1,6 @@
 import { FILE_FRAME_HEADER_BYTES, OFFER_FILES_MAX } from '@kopru/protocol';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame } from '../../src/transfer/framing.js';
+import { decodeFrame, encodeFrame } from '../../src/transfer/wire.js';
 
 const transferId = 'AbCdEfGh12345_-x';
 

@@ -1,11 +1,20 @@
 import type { PeerMessage } from '@kopru/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { decodeFrame } from '../../src/transfer/framing.js';
-import { MemoryStorage } from '../../src/transfer/memory-storage.js';
-import { batchPoint, batchPosition } from '../../src/transfer/offsets.js';
-import { SendWindow } from '../../src/transfer/send-window.js';
-import type { SourceFile, TransferView } from '../../src/transfer/types.js';
-import { BOB, Pair, pattern, sha256 } from './fakes.js';
+import { type FrameStream, OutgoingFiles } from '../../src/transfer/sender.js';
+import { batchPoint, batchPosition, decodeFrame } from '../../src/transfer/wire.js';
+import {
+  BOB,
+  diskLike,
+  nodeHasher,
+  only,
+  Pair,
+  pattern,
+  StallingStorage,
+  sha256,
+  source,
+  until,
+  untilStatus,
+} from './fakes.js';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -24,82 +33,87 @@ describe('batch positions', () => {
   });
 });
 
-describe('SendWindow', () => {
-  it('lets through at most its limit past the last ack', () => {
-    const window = new SendWindow([10 * MIB], MIB);
-    window.restart(0, 0);
-    expect(window.fits(MIB)).toBe(true);
-    window.sentTo(0, 768 * KIB);
-    expect(window.fits(256 * KIB)).toBe(true);
-    expect(window.fits(256 * KIB + 1)).toBe(false);
-    window.sentTo(0, MIB);
-    expect(window.inFlight()).toBe(MIB);
-    expect(window.fits(1)).toBe(false);
+/** Pulls frames from a stream as the file channel does, while it is ready; returns the bytes sent. */
+async function pull(stream: FrameStream, payloadBytes = 64 * KIB): Promise<number> {
+  let bytes = 0;
+  while (stream.ready(payloadBytes)) {
+    let frame = stream.next(payloadBytes);
+    if (frame instanceof Promise) frame = await frame;
+    if (!frame) break;
+    const decoded = decodeFrame(frame);
+    if (decoded.ok) bytes += decoded.frame.payloadBytes;
+  }
+  return bytes;
+}
+
+function outgoing(sizes: number[], window: number) {
+  const offered = sizes.map((size, i) => ({ path: `f${i}`, size, mime: '', headSha256: 'a'.repeat(64) }));
+  const sources = sizes.map((size, i) => ({
+    blob: new Blob([pattern(size, i) as BlobPart]),
+    path: `f${i}`,
+    mime: '',
+  }));
+  const ended: number[] = [];
+  const files = new OutgoingFiles('T'.repeat(16), offered, sources, nodeHasher, window);
+  const events = { fileSent: (i: number) => void ended.push(i), readFailed: () => {} };
+  return { files, events, ended };
+}
+
+describe('the sender window (OutgoingFiles)', () => {
+  it('sends at most the window past the credit, and as far as each credit allows', async () => {
+    const { files, events } = outgoing([10 * MIB], MIB);
+    const stream = files.stream({ fileIndex: 0, offset: 0 }, events);
+    expect(await pull(stream)).toBe(MIB);
+    expect(files.credit({ fileIndex: 0, offset: 256 * KIB })).toBe(true);
+    expect(await pull(stream)).toBe(256 * KIB);
   });
 
-  it('opens when an ack arrives, and ignores an ack at or below the last one', () => {
-    const window = new SendWindow([10 * MIB], MIB);
-    window.restart(0, 0);
-    window.sentTo(0, MIB);
-    expect(window.ack(0, 256 * KIB)).toBe(true);
-    expect(window.fits(256 * KIB)).toBe(true);
-    expect(window.ack(0, 256 * KIB)).toBe(false);
-    expect(window.ack(0, 128 * KIB)).toBe(false);
-    expect(window.inFlight()).toBe(768 * KIB);
+  it('ignores a credit at or below the last one', async () => {
+    const { files, events } = outgoing([10 * MIB], MIB);
+    const stream = files.stream({ fileIndex: 0, offset: 0 }, events);
+    await pull(stream);
+    expect(files.credit({ fileIndex: 0, offset: 256 * KIB })).toBe(true);
+    expect(files.credit({ fileIndex: 0, offset: 256 * KIB })).toBe(false);
+    expect(files.credit({ fileIndex: 0, offset: 128 * KIB })).toBe(false);
+    expect(await pull(stream)).toBe(256 * KIB);
   });
 
-  it('counts across the files of a batch', () => {
-    const window = new SendWindow([600 * KIB, 600 * KIB], MIB);
-    window.restart(0, 0);
-    window.sentTo(0, 600 * KIB);
-    window.sentTo(1, 424 * KIB);
-    expect(window.fits(1)).toBe(false);
-    window.ack(1, 0); // the first file written whole
-    expect(window.inFlight()).toBe(424 * KIB);
+  it('counts across the files of a batch, and ends each file as its last byte goes', async () => {
+    const { files, events, ended } = outgoing([512 * KIB, 768 * KIB, 0], MIB);
+    const stream = files.stream({ fileIndex: 0, offset: 0 }, events);
+    expect(await pull(stream)).toBe(MIB);
+    expect(ended).toEqual([0]);
+    files.credit({ fileIndex: 1, offset: 0 }); // the first file written whole
+    expect(await pull(stream)).toBe(256 * KIB);
+    expect(ended).toEqual([0, 1, 2]); // once every byte is sent, the stream ends its files whatever the window
   });
 
-  it('knows when every byte of the batch is sent (its last files still need ending)', () => {
-    const window = new SendWindow([MIB, MIB, 0], MIB);
-    window.restart(0, 0);
-    window.sentTo(1, 0);
-    expect(window.allSent()).toBe(false);
-    window.sentTo(1, MIB);
-    expect(window.fits(1)).toBe(false);
-    expect(window.allSent()).toBe(true);
+  it('a resume point never raises the credit; a lower one (a receiver back from a reload) lowers it', async () => {
+    const { files, events } = outgoing([10 * MIB], MIB);
+    await pull(files.stream({ fileIndex: 0, offset: 0 }, events));
+    files.credit({ fileIndex: 0, offset: 512 * KIB });
+    // Resumed at 3 MiB (received, but only 512 KiB written): still a window past 512 KiB.
+    expect(await pull(files.stream({ fileIndex: 0, offset: MIB }, events))).toBe(512 * KIB);
+    // A reloaded receiver resumes at its checkpoint, 256 KiB: everything before it is written.
+    expect(await pull(files.stream({ fileIndex: 0, offset: 256 * KIB }, events))).toBe(MIB);
   });
 
-  it('restarts from the resume point, even below the last ack (a receiver back from a reload)', () => {
-    const window = new SendWindow([10 * MIB], MIB);
-    window.restart(0, 0);
-    window.sentTo(0, 4 * MIB);
-    window.ack(0, 3 * MIB + 512 * KIB);
-    window.restart(0, 2 * MIB);
-    expect(window.inFlight()).toBe(0);
-    expect(window.ack(0, 2 * MIB)).toBe(false);
-    window.sentTo(0, 3 * MIB);
-    expect(window.fits(1)).toBe(false);
-    expect(window.ack(0, 2 * MIB + KIB)).toBe(true);
+  it('a stopped stream yields nothing more', async () => {
+    const { files, events } = outgoing([10 * MIB], MIB);
+    const stream = files.stream({ fileIndex: 0, offset: 0 }, events);
+    files.stop();
+    expect(stream.ready(64 * KIB)).toBe(false);
+    expect(await stream.next(64 * KIB)).toBeUndefined();
   });
 });
-
-const source = (path: string, bytes: Uint8Array): SourceFile => ({
-  blob: new Blob([bytes as BlobPart]),
-  path,
-  mime: '',
-});
-const only = (views: TransferView[]): TransferView => {
-  expect(views).toHaveLength(1);
-  return views[0] as TransferView;
-};
 
 /**
  * Records, at the moment each frame of `transferId` (one file) is handed to the sender's channel, how far
- * past the receiver's acknowledged point *as the sender has received it* it reaches: the last resume point,
- * raised by later progress acks. Only messages received after the watch starts count.
+ * past the receiver's credit *as the sender has received it* it reaches. The credit, as docs/protocol.md
+ * defines it: the highest written point acknowledged (`file-progress`), lowered by a resume point below it.
  */
 function watchInFlight(pair: Pair, transferId: string) {
   const watch = { sentEnd: 0, maxInFlight: 0, firstOffset: undefined as number | undefined };
-  const since = pair.a.received.length;
   const channel = pair.a.channel;
   if (!channel) throw new Error('no file channel');
   channel.onSend = (data) => {
@@ -109,8 +123,8 @@ function watchInFlight(pair: Pair, transferId: string) {
     const end = decoded.frame.offset + decoded.frame.payloadBytes;
     watch.sentEnd = Math.max(watch.sentEnd, end);
     let acked = 0;
-    for (const m of pair.a.received.slice(since)) {
-      if (m.type === 'file-resume' && m.transferId === transferId) acked = m.offset;
+    for (const m of pair.a.received) {
+      if (m.type === 'file-resume' && m.transferId === transferId) acked = Math.min(acked, m.offset);
       if (m.type === 'file-progress' && m.transferId === transferId) acked = Math.max(acked, m.offset);
     }
     watch.maxInFlight = Math.max(watch.maxInFlight, end - acked);
@@ -124,23 +138,23 @@ const progressOf = (messages: readonly PeerMessage[], transferId: string) =>
       m.type === 'file-progress' && m.transferId === transferId,
   );
 
-/** Runs the network until the receiver's transfer is complete (a small window takes many ack rounds). */
-async function pumpUntilComplete(pair: Pair): Promise<void> {
-  for (let i = 0; i < 100 && only(pair.b.manager.list()).status !== 'complete'; i++) await pair.pump(20);
-}
-
 async function stalledTransfer(size: number, window: number) {
-  const storageB = new MemoryStorage();
+  const storageB = new StallingStorage();
   const pair = new Pair({ storageB, sendWindowBytes: window });
   await Promise.all([pair.a.manager.load(), pair.b.manager.load()]);
   pair.connect();
   const offered = only(await pair.a.manager.sendFiles(BOB, [source('big.bin', pattern(size, 41))]));
-  await pair.pump(5);
+  await until(pair.b.manager, (views) => views.length === 1, 'the offer');
   const watch = watchInFlight(pair, offered.id);
-  const release = storageB.stallWrites(); // the receiving machine is starved: nothing gets written
+  storageB.stall(); // the receiving machine is starved: nothing gets written
   await pair.b.manager.accept(offered.id);
-  await pair.pump(60);
-  return { pair, id: offered.id, watch, release };
+  await until(
+    pair.b.manager,
+    (views) => (views[0]?.doneBytes ?? 0) >= Math.min(size, window),
+    'a window received',
+  );
+  await pair.idle();
+  return { pair, id: offered.id, watch, release: () => storageB.release() };
 }
 
 describe('the sender window over the receiver’s written offset', () => {
@@ -155,8 +169,7 @@ describe('the sender window over the receiver’s written offset', () => {
     expect(only(pair.a.manager.list()).status).toBe('active'); // a stall, not a pause anyone sees
 
     release();
-    await pumpUntilComplete(pair);
-    expect(only(pair.b.manager.list()).status).toBe('complete');
+    await untilStatus(pair.b.manager, 'complete');
     expect(watch.maxInFlight).toBeLessThanOrEqual(MIB);
     const blob = await pair.b.manager.file(id, 0);
     expect(sha256(new Uint8Array(await blob.arrayBuffer()))).toBe(sha256(pattern(6 * MIB, 41)));
@@ -167,8 +180,7 @@ describe('the sender window over the receiver’s written offset', () => {
     expect(watch.sentEnd).toBe(MIB);
     expect(pair.a.sent).toContainEqual(expect.objectContaining({ type: 'file-end', transferId: id }));
     release();
-    await pumpUntilComplete(pair);
-    expect(only(pair.b.manager.list()).status).toBe('complete');
+    await untilStatus(pair.b.manager, 'complete');
   });
 
   it('continues as far as an ack allows; an ack for another transfer or a lower offset moves nothing', async () => {
@@ -186,16 +198,16 @@ describe('the sender window over the receiver’s written offset', () => {
     };
 
     ack(other.id, 3 * MIB); // the other transfer is only offered: this must not open ours
-    await pair.pump(20);
+    await pair.idle();
     expect(watch.sentEnd).toBe(MIB);
 
     ack(id, 512 * KIB);
-    await pair.pump(20);
+    await pair.idle();
     expect(watch.sentEnd).toBe(MIB + 512 * KIB);
 
     ack(id, 512 * KIB);
     ack(id, 256 * KIB);
-    await pair.pump(20);
+    await pair.idle();
     expect(watch.sentEnd).toBe(MIB + 512 * KIB);
     expect(watch.maxInFlight).toBe(MIB);
 
@@ -211,44 +223,47 @@ describe('the sender window over the receiver’s written offset', () => {
       };
     }
     await pair.b.manager.accept(other.id);
-    await pair.pump(40);
+    await until(
+      pair.b.manager,
+      (views) => views.find((v) => v.id === other.id)?.doneBytes === MIB,
+      'other window',
+    );
+    await pair.idle();
     expect(otherSent).toBe(MIB);
     expect(watch.sentEnd).toBe(MIB + 512 * KIB);
   });
 
-  it('a receiver resuming with its storage behind names the resume point only once it has written', async () => {
+  it('a receiver resuming with its storage behind gives no credit for what it has not written', async () => {
     const { pair, id, watch, release } = await stalledTransfer(12 * MIB, 8 * MIB);
-    expect(watch.sentEnd).toBe(8 * MIB); // 8 MiB arrived, none written: over BACKLOG_LOW_BYTES
+    expect(watch.sentEnd).toBe(8 * MIB); // 8 MiB arrived, none written
     pair.b.manager.pause(id);
-    await pair.pump(10);
+    await untilStatus(pair.a.manager, 'paused');
     pair.b.manager.resume(id);
-    await pair.pump(20);
-    const resumes = () => pair.b.sent.filter((m) => m.type === 'file-resume' && m.transferId === id);
-    const before = resumes().length;
-    expect(watch.sentEnd).toBe(8 * MIB); // not restarted over 8 MiB that only sit in memory
+    await untilStatus(pair.a.manager, 'active');
+    await pair.idle();
+    const resume = pair.b.sent.filter((m) => m.type === 'file-resume' && m.transferId === id).at(-1);
+    expect(resume).toMatchObject({ offset: 8 * MIB }); // continue after what arrived…
+    expect(watch.sentEnd).toBe(8 * MIB); // …but nothing more while none of it is written
     release();
-    await pumpUntilComplete(pair);
-    expect(resumes().length).toBeGreaterThan(before);
-    expect(only(pair.b.manager.list()).status).toBe('complete');
+    await untilStatus(pair.b.manager, 'complete');
     expect(watch.maxInFlight).toBeLessThanOrEqual(8 * MIB);
   });
 
   it('keeps pause, resume and a receiver reload working: a resume restarts the window at its offset', async () => {
     const size = 6 * MIB;
-    const storageB = new MemoryStorage(async () => undefined, 'disk');
-    const pair = new Pair({ storageB, sendWindowBytes: MIB });
+    const pair = new Pair({ storageB: diskLike(), sendWindowBytes: MIB });
     await Promise.all([pair.a.manager.load(), pair.b.manager.load()]);
     pair.connect();
     const offered = only(await pair.a.manager.sendFiles(BOB, [source('big.bin', pattern(size, 43))]));
-    await pair.pump(5);
+    await until(pair.b.manager, (views) => views.length === 1, 'the offer');
     await pair.b.manager.accept(offered.id);
-    for (let i = 0; i < 50 && only(pair.b.manager.list()).doneBytes < 2 * MIB; i++) await pair.pump(1);
+    await until(pair.b.manager, (views) => (views[0]?.doneBytes ?? 0) >= 2 * MIB, '2 MiB received');
 
     pair.a.manager.pause(offered.id);
-    await pair.pump(20);
+    await untilStatus(pair.b.manager, 'paused');
     expect(only(pair.b.manager.list())).toMatchObject({ status: 'paused', pausedBy: 'peer' });
     pair.b.manager.resume(offered.id);
-    for (let i = 0; i < 50 && only(pair.b.manager.list()).doneBytes < 4 * MIB; i++) await pair.pump(1);
+    await until(pair.b.manager, (views) => (views[0]?.doneBytes ?? 0) >= 4 * MIB, '4 MiB received');
     expect(only(pair.b.manager.list()).status).toBe('active');
 
     // Until the receiver has saved a checkpoint of what arrived (its timers are sped up).
@@ -259,9 +274,7 @@ describe('the sender window over the receiver’s written offset', () => {
     const checkpoint = only(pair.b.manager.list()).doneBytes;
     pair.connect();
     const watch = watchInFlight(pair, offered.id);
-    await pumpUntilComplete(pair);
-    expect(only(pair.b.manager.list()).status).toBe('complete');
-    expect(only(pair.a.manager.list()).status).toBe('complete');
+    await Promise.all([untilStatus(pair.b.manager, 'complete'), untilStatus(pair.a.manager, 'complete')]);
     // The first frame after the reload is the reloaded receiver's checkpoint, and from there the sender
     // never ran more than the window ahead of what that receiver acknowledged.
     expect(watch.firstOffset).toBe(checkpoint);

@@ -1,15 +1,10 @@
 import { FILE_FRAME_HEADER_BYTES } from '@kopru/protocol';
 import { describe, expect, it } from 'vitest';
 import { HIGH_WATER_BYTES, LOW_WATER_BYTES, PREFERRED_CHUNK_BYTES } from '../../src/transfer/constants.js';
-import {
-  chooseChunkSize,
-  isValidResume,
-  pacingWindow,
-  placeFrame,
-  resumePoint,
-} from '../../src/transfer/offsets.js';
-import { RateMeter, secondsLeft } from '../../src/transfer/rate-meter.js';
-import { splitOffer } from '../../src/transfer/source.js';
+import { RateMeter } from '../../src/transfer/rate-meter.js';
+import { splitOffer } from '../../src/transfer/sender.js';
+import { secondsLeft } from '../../src/transfer/transfer-state.js';
+import { chooseChunkSize, pacingWindow, placeFrame } from '../../src/transfer/wire.js';
 
 describe('placeFrame', () => {
   it('writes a frame that starts at the expected offset', () => {
@@ -32,30 +27,6 @@ describe('placeFrame', () => {
   });
   it('drops an empty frame', () => {
     expect(placeFrame(0, 0, 0, 1000)).toEqual({ action: 'drop', reason: 'empty' });
-  });
-});
-
-describe('resume points', () => {
-  it('continues the first unfinished file from its checkpoint', () => {
-    const files = [
-      { size: 10, offset: 10, done: true },
-      { size: 100, offset: 40, done: false },
-      { size: 5, offset: 0, done: false },
-    ];
-    expect(resumePoint(files)).toEqual({ fileIndex: 1, offset: 40 });
-  });
-  it('starts at zero for a fresh batch and is undefined when all are done', () => {
-    expect(resumePoint([{ size: 3, offset: 0, done: false }])).toEqual({ fileIndex: 0, offset: 0 });
-    expect(resumePoint([{ size: 3, offset: 3, done: true }])).toBeUndefined();
-  });
-  it('never names an offset past the file', () => {
-    expect(resumePoint([{ size: 3, offset: 9, done: false }])).toEqual({ fileIndex: 0, offset: 3 });
-  });
-  it('lets the sender refuse a resume point outside the offer', () => {
-    expect(isValidResume([10, 20], 1, 20)).toBe(true);
-    expect(isValidResume([10, 20], 1, 21)).toBe(false);
-    expect(isValidResume([10, 20], 2, 0)).toBe(false);
-    expect(isValidResume([10, 20], 0, -1)).toBe(false);
   });
 });
 
@@ -131,7 +102,7 @@ describe('splitOffer', () => {
   it('splits at 256 files and by JSON size, keeping the order', () => {
     const many = Array.from({ length: 600 }, (_, i) => file(i));
     const batches = splitOffer(many);
-    expect(batches.map((b) => b.length)).toEqual([256, 256, 88]);
+    expect(batches.map((b: unknown[]) => b.length)).toEqual([256, 256, 88]);
     expect(batches.flat()).toEqual(many);
     const long = Array.from({ length: 100 }, (_, i) => file(i, 1000));
     const parts = splitOffer(long);
