@@ -51,6 +51,31 @@ export interface SessionOptions {
 }
 
 /**
+ * How the managers (chat, calls, transfers) reach a peer: a control message (false when the control
+ * channel is not open, and then a connection is asked for), and the mesh's other basics. One per mesh,
+ * shared by all of them.
+ */
+export interface PeerTransport {
+  send(peerId: string, message: PeerMessage): boolean;
+  isOpen(peerId: string): boolean;
+  connect(peerId: string): void;
+  peersInRoom(): string[];
+}
+
+function peerTransport(mesh: PeerMesh, room: RoomClient): PeerTransport {
+  return {
+    send: (peerId, message) => {
+      if (mesh.send(peerId, message)) return true;
+      mesh.ensureSession(peerId);
+      return false;
+    },
+    isOpen: (peerId) => mesh.isOpen(peerId),
+    connect: (peerId) => mesh.ensureSession(peerId),
+    peersInRoom: () => [...room.current.peers.keys()],
+  };
+}
+
+/**
  * Wires the room (signaling, presence) to the peer mesh (WebRTC) and the chat: the one place that knows
  * all three. Each stays ignorant of the others; this object only forwards events to `handle*()` inputs.
  */
@@ -157,20 +182,13 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       iceServers: room.currentIceServers,
       iceTransportPolicy: this.opts.iceTransportPolicy?.() ?? 'all',
     });
+    const transport = peerTransport(mesh, room);
     const chat = new ChatManager({
       // History belongs to this identity in this room: two tabs (two peers) in one browser keep theirs apart.
       roomId: `${room.roomId}/${selfPeerId}`,
       selfPeerId,
       store: this.opts.chatStore,
-      transport: {
-        send: (peerId: string, message: PeerMessage) => {
-          if (mesh.send(peerId, message)) return true;
-          mesh.ensureSession(peerId);
-          return false;
-        },
-        isOpen: (peerId: string) => mesh.isOpen(peerId),
-        peersInRoom: () => [...room.current.peers.keys()],
-      },
+      transport,
     });
     const links = new LinkVerifier({
       roomId: room.roomId,
@@ -184,7 +202,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         }),
       },
     });
-    const transfers = this.buildTransfers(selfPeerId, mesh, links);
+    const transfers = this.buildTransfers(selfPeerId, mesh, transport, links);
     this.meshOffs = [
       mesh.on('signal', ({ to, data }) => {
         room.signalingClient.signal(to, data);
@@ -208,7 +226,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       }),
       mesh.on('state', (event) => this.emit('link-state', event)),
     ];
-    const calls = this.opts.calls ? wireCalls(mesh, room, selfPeerId, this.opts.calls) : undefined;
+    const calls = this.opts.calls ? wireCalls(mesh, transport, room, selfPeerId, this.opts.calls) : undefined;
     this.meshOffs.push(...(calls?.offs ?? []));
     this.mesh = mesh;
     this.chat = chat;
@@ -234,6 +252,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
   private buildTransfers(
     selfPeerId: string,
     mesh: PeerMesh,
+    transport: PeerTransport,
     links: LinkVerifier,
   ): TransferManager | undefined {
     const deps = this.opts.transfers;
@@ -247,12 +266,9 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       hasher: deps.hasher(),
       autoAcceptHeld: (peerId) => links.holdsAutoAccept(peerId),
       transport: {
-        send: (peerId, message) => mesh.send(peerId, message),
-        isOpen: (peerId) => mesh.isOpen(peerId),
+        ...transport,
         openFileChannel: (peerId) => mesh.openDataChannel(peerId, FILE_CHANNEL),
         maxMessageSize: (peerId) => mesh.maxMessageSize(peerId),
-        connect: (peerId) => mesh.ensureSession(peerId),
-        peersInRoom: () => [...room.current.peers.keys()],
       },
     });
   }

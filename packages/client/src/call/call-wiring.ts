@@ -2,6 +2,7 @@ import { isCallMessage } from '@kopru/protocol';
 import type { PeerMesh } from '../peer/peer-mesh.js';
 import type { Logger } from '../peer/seams.js';
 import type { RoomClient } from '../room/room-client.js';
+import type { PeerTransport } from '../session.js';
 import type { Unsubscribe } from '../util/typed-emitter.js';
 import { CallManager } from './call-manager.js';
 import { isInCall } from './call-state.js';
@@ -17,11 +18,12 @@ export interface CallOptions {
 
 /**
  * Builds the call manager for one mesh and connects it: mesh and room events in through `handle*()`,
- * call messages out over the control channel, and our presence status (`in-call`) following the call.
- * The returned unsubscribers belong to the mesh's lifetime.
+ * call messages out through the session's peer transport, and our presence status (`in-call`) following
+ * the call. The returned unsubscribers belong to the mesh's lifetime.
  */
 export function wireCalls(
   mesh: PeerMesh,
+  transport: PeerTransport,
   room: RoomClient,
   selfPeerId: string,
   options: CallOptions,
@@ -33,13 +35,9 @@ export function wireCalls(
     ...(options.logger ? { logger: options.logger } : {}),
     createStream: typeof MediaStream === 'undefined' ? undefined : () => new MediaStream(),
     transport: {
-      send: (peerId, message) => {
-        if (mesh.send(peerId, message)) return true;
-        mesh.ensureSession(peerId);
-        return false;
-      },
+      send: transport.send,
+      connect: transport.connect,
       addTransceiver: (peerId, kind, init) => mesh.addTransceiver(peerId, kind, init),
-      connect: (peerId) => mesh.ensureSession(peerId),
     },
   });
   const offs: Unsubscribe[] = [
