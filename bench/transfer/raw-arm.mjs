@@ -6,8 +6,8 @@
  * least work a receiver can: no disk, no incremental hash, no framing.
  */
 
-const RAW_CHUNK = 64 * 1024;
-const RAW_HIGH_WATER = 4 * 1024 * 1024;
+export const RAW_CHUNK = 64 * 1024;
+export const RAW_HIGH_WATER = 4 * 1024 * 1024;
 
 /**
  * @typedef {object} RawOptions
