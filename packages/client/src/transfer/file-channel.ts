@@ -109,7 +109,9 @@ export class FileChannel {
             if (this.streams.get(transferId) === stream) this.streams.delete(transferId);
             continue;
           }
-          if (!(await this.room(channel, frame.byteLength))) return;
+          // Awaited only when the queue is full: most frames go out without a promise.
+          const full = channel.bufferedAmount + frame.byteLength > this.pacing.highWater;
+          if (full && !(await this.room(channel, frame.byteLength))) return;
           // Paused, cancelled or restarted while this frame was read: the receiver asks again from its offset.
           if (this.streams.get(transferId) !== stream) continue;
           try {

@@ -93,9 +93,11 @@ export class IncomingFiles {
   handleFrame(frame: DecodedFileFrame): void {
     const status = this.parts.record().status;
     if (this.closed || !(status === 'active' || status === 'paused' || status === 'waiting-source')) return;
-    const index = this.openCurrent();
+    // The open file takes the frame; otherwise the first file still missing bytes, if it is this one.
+    if (this.open?.index !== frame.fileIndex) this.openCurrent();
     const open = this.open;
-    if (index === undefined || !open || frame.fileIndex !== index) return; // stale (an older file)
+    const index = frame.fileIndex;
+    if (open?.index !== index) return; // stale (an older file)
     const size = this.sizes[index] ?? 0;
     const placement = placeFrame(open.received, frame.offset, frame.payloadBytes, size);
     if (placement.action === 'drop') {

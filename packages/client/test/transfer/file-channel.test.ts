@@ -36,12 +36,12 @@ describe('FileChannel', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const attached = () => {
+  const attached = (open = true) => {
     const channel = new FakeFileChannel();
     channel.held = true; // delivered only when the test drains it
     const files = new FileChannel({ timers: systemTimers, logger: silentLogger, onFrame: () => {} });
     files.attach(channel, () => 256 * 1024);
-    channel.open();
+    if (open) channel.open();
     return { channel, files };
   };
 
@@ -65,11 +65,12 @@ describe('FileChannel', () => {
   });
 
   it('interleaves the streams of several transfers round-robin', async () => {
-    const { channel, files } = attached();
+    const { channel, files } = attached(false);
     const a = stream('A'.repeat(16), 4);
     const b = stream('B'.repeat(16), 4);
     files.add(a);
     files.add(b);
+    channel.open();
     await vi.advanceTimersByTimeAsync(0);
     const ids = channel.queue.map((f) => new TextDecoder().decode(new Uint8Array(f, 12, 1)));
     expect(ids.join('')).toBe('ABABABAB');
