@@ -32,8 +32,9 @@ export function makeSmallFiles(/** @type {string} */ dir, /** @type {number} */ 
   let bytes = 0;
   for (let i = 0; i < count; i++) {
     const size = 4 * KiB + (next() % (60 * KiB + 1));
-    const data = new Uint8Array(size);
-    for (let j = 0; j < size; j += 4) new DataView(data.buffer).setUint32(j, next(), true);
+    const words = new Uint32Array(Math.ceil(size / 4));
+    for (let j = 0; j < words.length; j++) words[j] = next();
+    const data = new Uint8Array(words.buffer, 0, size);
     const file = path.join(folder, `photo-${String(i).padStart(5, '0')}.jpg`);
     writeFileSync(file, data);
     paths.push(file);
