@@ -158,7 +158,10 @@ export interface FrameStream {
    * is woken by `FileChannel.wake` when credit comes).
    */
   ready(payloadBytes: number): boolean;
-  /** The next frame (header included), or undefined once the batch is done; synchronous when buffered. */
+  /**
+   * The next frame (header included), or undefined once the batch is done; synchronous when buffered. The
+   * buffer may be reused for a later frame once this one is sent (`send` copies it).
+   */
   next(payloadBytes: number): ArrayBuffer | undefined | Promise<ArrayBuffer | undefined>;
 }
 
@@ -281,6 +284,8 @@ class SourceStream implements FrameStream {
   private reader: BlockReader | undefined;
   /** Batch position of the next byte to send. */
   private position: number;
+  /** The last frame, whose buffer the next one of the same size reuses (the channel copied it). */
+  private frame: ArrayBuffer | undefined;
 
   constructor(
     private readonly files: OutgoingFiles,
@@ -313,10 +318,12 @@ class SourceStream implements FrameStream {
       if (chunk === 'read') return this.readThen(payloadBytes);
       if (chunk) {
         this.position += chunk.data.byteLength;
-        return encodeFrame(
+        this.frame = encodeFrame(
           { transferId: this.transferId, fileIndex: this.fileIndex, offset: chunk.offset },
           chunk.data,
+          this.frame,
         );
+        return this.frame;
       }
       this.events.fileSent(this.fileIndex);
       this.fileIndex += 1;

@@ -40,8 +40,10 @@ export class FakeFileChannel extends FakeEventTarget<DataChannelEventMap> implem
   send(data: string | ArrayBuffer): void {
     if (this.readyState !== 'open') throw new DOMException('not open', 'InvalidStateError');
     if (typeof data === 'string') throw new Error('file channel carries binary frames only');
-    this.onSend?.(data);
-    this.queue.push(data);
+    // A browser copies the message on `send`: the sender may reuse its buffer.
+    const copy = data.slice(0);
+    this.onSend?.(copy);
+    this.queue.push(copy);
     this.bufferedAmount += data.byteLength;
     this.maxBuffered = Math.max(this.maxBuffered, this.bufferedAmount);
     this.schedule();
