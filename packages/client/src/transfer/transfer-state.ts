@@ -92,10 +92,22 @@ export interface Transition {
 export const isFinalFile = (f: StoredFile): boolean => f.state === 'verified' || f.state === 'mismatch';
 const bytesComplete = (f: StoredFile): boolean => f.state === 'verifying' || isFinalFile(f);
 
+/** A change of the transfer's status: saved, and shown at once. */
 const persisted = (effects: TransferEffect[] = []): TransferEffect[] => [
   ...effects,
   { type: 'persist' },
   { type: 'notify', urgent: true },
+];
+
+/**
+ * A change of one file inside a transfer that goes on: saved, and shown with the next progress tick. A
+ * folder of 2,000 small files changes files hundreds of times a second; a re-render of its list for each
+ * would cost more than the transfer.
+ */
+const fileChanged = (effects: TransferEffect[] = []): TransferEffect[] => [
+  ...effects,
+  { type: 'persist' },
+  { type: 'notify', urgent: false },
 ];
 
 const stay = (state: TransferState): Transition => ({ state, effects: [] });
@@ -407,7 +419,7 @@ function progressed(state: TransferState, to: BatchPoint): TransferState {
 /** After a file's verdict: the transfer is over once every file has one. */
 function settled(state: TransferState, onFinish: TransferEffect[]): Transition {
   const files = state.record.files;
-  if (!files.every(isFinalFile)) return { state, effects: persisted() };
+  if (!files.every(isFinalFile)) return { state, effects: fileChanged() };
   const mismatches = files.filter((f) => f.state === 'mismatch').length;
   const next =
     mismatches > 0
@@ -551,7 +563,7 @@ function reduceIncoming(state: TransferState, event: TransferEvent): Transition 
           offset: file.size,
           hashState: undefined,
         }),
-        effects: persisted(),
+        effects: fileChanged(),
       };
     }
     case 'checkpoint': {
@@ -610,7 +622,7 @@ function refused(
 function verify(state: TransferState, fileIndex: number): Transition {
   const file = state.record.files[fileIndex];
   if (file?.state !== 'verifying' || !file.localSha256 || !file.senderSha256)
-    return { state, effects: persisted() };
+    return { state, effects: [{ type: 'persist' }] };
   const ok = file.localSha256 === file.senderSha256;
   const next = withFile(state, fileIndex, { state: ok ? 'verified' : 'mismatch', verdictSent: true });
   const decided = next.record.files[fileIndex] as StoredFile;

@@ -44,6 +44,8 @@ const peer = (message: TransferMessage): TransferEvent => ({ type: 'peer', messa
 const send = (message: TransferMessage, retry?: true): TransferEffect =>
   retry ? { type: 'send', message, retry } : { type: 'send', message };
 const saved: TransferEffect[] = [{ type: 'persist' }, { type: 'notify', urgent: true }];
+/** A file changed in a transfer that goes on: saved, shown with the next progress tick. */
+const fileSaved: TransferEffect[] = [{ type: 'persist' }, { type: 'notify', urgent: false }];
 
 type Row = [
   name: string,
@@ -171,7 +173,7 @@ describe('reduceTransfer: the sender', () => {
       sender('active'),
       peer({ type: 'file-verified', transferId: ID, fileIndex: 0, ok: true }),
       { status: 'active', files: [{ state: 'verified' }] },
-      saved,
+      fileSaved,
     ],
     [
       'the last verdict completes it',
@@ -322,7 +324,7 @@ describe('reduceTransfer: the receiver', () => {
       receiver('active'),
       { type: 'bytes-complete', fileIndex: 0 },
       { files: [{ state: 'verifying', offset: 100 }] },
-      saved,
+      fileSaved,
     ],
     [
       'saves a checkpoint',
@@ -336,14 +338,14 @@ describe('reduceTransfer: the receiver', () => {
       verifying,
       peer({ type: 'file-end', transferId: ID, fileIndex: 0, sha256: HASH }),
       { files: [{ state: 'verifying', senderSha256: HASH }] },
-      saved,
+      [{ type: 'persist' }],
     ],
     [
       'both hashes equal: verified, the sender told',
       withFiles(verifying, { senderSha256: HASH }),
       { type: 'file-hashed', fileIndex: 0, sha256: HASH },
       { status: 'active', files: [{ state: 'verified', verdictSent: true }] },
-      [send({ type: 'file-verified', transferId: ID, fileIndex: 0, ok: true }, true), ...saved],
+      [send({ type: 'file-verified', transferId: ID, fileIndex: 0, ok: true }, true), ...fileSaved],
     ],
     [
       'hashes differ: a mismatch, the file deleted',
@@ -353,7 +355,7 @@ describe('reduceTransfer: the receiver', () => {
       [
         send({ type: 'file-verified', transferId: ID, fileIndex: 0, ok: false }, true),
         { type: 'remove-file', fileIndex: 0 },
-        ...saved,
+        ...fileSaved,
       ],
     ],
     [
