@@ -98,9 +98,16 @@ export async function runKopruMany(sender, receiver, files, onDone) {
   await (await download).delete();
   const original = files.paths.find((p) => path.basename(p) === name);
   const expected = original ? createHash('sha256').update(readFileSync(original)).digest('hex') : undefined;
+  // Both lists emptied for the next run, once the sender has every verdict too.
   for (const page of [receiver, sender]) {
-    while ((await cards(page).count()) > 0) {
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('.transfers > li[data-status="complete"]').length >= n,
+      transfers,
+      { polling: 200, timeout: 10 * 60_000 },
+    );
+    for (let left = await cards(page).count(); left > 0; left--) {
       await cards(page).first().getByRole('button', { name: 'Remove from list' }).click();
+      await page.waitForFunction((n) => document.querySelectorAll('.transfers > li').length < n, left);
     }
   }
   return { seconds, ok: sha256 === expected };

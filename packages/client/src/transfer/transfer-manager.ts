@@ -1,7 +1,7 @@
 import { randomId, TRANSFER_ID_LENGTH, type TransferMessage } from '@kopru/protocol';
 import { consoleLogger, type Logger, systemTimers, type Timers, withFields } from '../peer/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { PROGRESS_EVENT_INTERVAL_MS, SEND_WINDOW_BYTES } from './constants.js';
+import { CHECKPOINT_INTERVAL_MS, PROGRESS_EVENT_INTERVAL_MS, SEND_WINDOW_BYTES } from './constants.js';
 import { FileChannel } from './file-channel.js';
 import { RecordWriter, TrustedPeers } from './persistence.js';
 import { RateMeter } from './rate-meter.js';
@@ -66,6 +66,9 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   /** Transfers with progress not yet shown, and the timer that shows it. */
   private readonly dirty = new Set<string>();
   private progressTimer: ReturnType<Timers['setTimeout']> | undefined;
+  /** Transfers whose record is to be saved with the next batch, and the timer that saves them. */
+  private readonly unsaved = new Set<Transfer>();
+  private saveTimer: ReturnType<Timers['setTimeout']> | undefined;
   private closed = false;
 
   constructor(private readonly opts: TransferManagerOptions) {
@@ -251,6 +254,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   /** Stops timers, channels and sending; files and saved progress stay for the next load. Idempotent. */
   close(): void {
     if (this.closed) return;
+    this.saveAll(); // what waits for the next batch is saved now: the records outlive this page
     this.closed = true;
     if (this.progressTimer !== undefined) this.timers.clearTimeout(this.progressTimer);
     for (const transfer of this.transfers.values()) transfer.incoming?.close();
@@ -359,7 +363,8 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
           this.dispatch(transfer, { type: 'send-failed', message: effect.message });
         return;
       case 'persist':
-        this.persist(transfer);
+        if (effect.soon) this.persistSoon(transfer);
+        else this.persist(transfer);
         return;
       case 'notify':
         this.changed(transfer, effect.urgent);
@@ -453,7 +458,21 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
   }
 
   private persist(transfer: Transfer): void {
+    this.unsaved.delete(transfer);
     if (!this.closed) this.writes.write(transfer.state.record);
+  }
+
+  /** Saves the record with the next batch, at most `CHECKPOINT_INTERVAL_MS` from now. */
+  private persistSoon(transfer: Transfer): void {
+    if (this.closed) return;
+    this.unsaved.add(transfer);
+    this.saveTimer ??= this.timers.setTimeout(() => this.saveAll(), CHECKPOINT_INTERVAL_MS);
+  }
+
+  private saveAll(): void {
+    if (this.saveTimer !== undefined) this.timers.clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    for (const transfer of [...this.unsaved]) this.persist(transfer);
   }
 
   /** Something changed: `urgent` emits now, progress at most every `PROGRESS_EVENT_INTERVAL_MS`. */

@@ -60,8 +60,8 @@ export type TransferEvent =
 export type TransferEffect =
   /** A control message to the peer; with `retry`, a closed channel is reported as `send-failed`. */
   | { type: 'send'; message: TransferMessage; retry?: true }
-  /** Save the record. */
-  | { type: 'persist' }
+  /** Save the record: at once, or `soon` (with the next checkpoint-rate batch of writes). */
+  | { type: 'persist'; soon?: true }
   /** Tell the UI: `urgent` at once (a state change), otherwise with the next progress tick. */
   | { type: 'notify'; urgent: boolean }
   // Sender.
@@ -100,13 +100,14 @@ const persisted = (effects: TransferEffect[] = []): TransferEffect[] => [
 ];
 
 /**
- * A change of one file inside a transfer that goes on: saved, and shown with the next progress tick. A
- * folder of 2,000 small files changes files hundreds of times a second; a re-render of its list for each
- * would cost more than the transfer.
+ * A change of one file inside a transfer that goes on: saved and shown with the next batch. A folder of
+ * 2,000 small files changes files hundreds of times a second; a re-render of its list, or an IndexedDB
+ * write of its record, for each would cost more than the transfer. A change lost to a reload is only
+ * repeated work (the file's bytes or hash are asked for again), never a wrong result.
  */
 const fileChanged = (effects: TransferEffect[] = []): TransferEffect[] => [
   ...effects,
-  { type: 'persist' },
+  { type: 'persist', soon: true },
   { type: 'notify', urgent: false },
 ];
 

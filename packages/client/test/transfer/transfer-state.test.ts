@@ -45,7 +45,10 @@ const send = (message: TransferMessage, retry?: true): TransferEffect =>
   retry ? { type: 'send', message, retry } : { type: 'send', message };
 const saved: TransferEffect[] = [{ type: 'persist' }, { type: 'notify', urgent: true }];
 /** A file changed in a transfer that goes on: saved, shown with the next progress tick. */
-const fileSaved: TransferEffect[] = [{ type: 'persist' }, { type: 'notify', urgent: false }];
+const fileSaved: TransferEffect[] = [
+  { type: 'persist', soon: true },
+  { type: 'notify', urgent: false },
+];
 
 type Row = [
   name: string,

@@ -21,6 +21,23 @@ interface OpenFile {
 const READ_BLOCK_BYTES = 4 * 1024 * 1024;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+/**
+ * SHA-256 states no longer in use, reused for the next file: a hash-wasm instance costs a WebAssembly
+ * instantiation, which a folder of thousands of small files would otherwise pay per file.
+ */
+const spareHashers: IHasher[] = [];
+
+async function takeHasher(): Promise<IHasher> {
+  const hasher = spareHashers.pop() ?? (await createSHA256());
+  hasher.init();
+  return hasher;
+}
+
+const giveBack = (hasher: IHasher): void => void spareHashers.push(hasher);
+
+/** Files up to this size are hashed in one `crypto.subtle` call (native, no WebAssembly state needed). */
+const WHOLE_HASH_MAX_BYTES = 8 * 1024 * 1024;
 const files = new Map<string, OpenFile>();
 let queue: Promise<void> = Promise.resolve();
 
@@ -91,7 +108,9 @@ async function run(request: Exclude<WorkerRequest, { op: 'write' }>): Promise<un
       file.handle.close();
       files.delete(request.key);
       report(request.key, file);
-      return file.hasher.digest('hex');
+      const sha256 = file.hasher.digest('hex');
+      giveBack(file.hasher);
+      return sha256;
     }
     case 'close': {
       const file = files.get(request.key);
@@ -99,6 +118,7 @@ async function run(request: Exclude<WorkerRequest, { op: 'write' }>): Promise<un
       if (file) {
         file.handle.flush();
         file.handle.close();
+        giveBack(file.hasher);
       }
       return undefined;
     }
@@ -137,8 +157,7 @@ async function open(key: string, offset: number, hashState: Uint8Array | undefin
     if (offset > size) throw new Error(`cannot resume ${key} at ${offset}: ${size} bytes kept`);
     // Bytes past the checkpoint may be incomplete or not covered by the saved hash state: drop them.
     handle.truncate(offset);
-    const hasher = await createSHA256();
-    hasher.init();
+    const hasher = await takeHasher();
     if (hashState && offset > 0) hasher.load(hashState);
     else if (offset > 0) rehash(handle, offset, hasher);
     files.set(key, { handle, hasher, position: offset, reported: offset });
@@ -180,13 +199,18 @@ function rehash(handle: FileSystemSyncAccessHandle, length: number, hasher: IHas
 }
 
 async function hashBlob(blob: Blob): Promise<string> {
-  const hasher = await createSHA256();
-  hasher.init();
   const reader = new FileReaderSync();
+  if (blob.size <= WHOLE_HASH_MAX_BYTES) {
+    const digest = await crypto.subtle.digest('SHA-256', reader.readAsArrayBuffer(blob));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  const hasher = await takeHasher();
   for (let at = 0; at < blob.size; at += READ_BLOCK_BYTES) {
     hasher.update(new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, at + READ_BLOCK_BYTES))));
   }
-  return hasher.digest('hex');
+  const sha256 = hasher.digest('hex');
+  giveBack(hasher);
+  return sha256;
 }
 
 let dir: Promise<FileSystemDirectoryHandle> | undefined;
