@@ -188,6 +188,17 @@ export function restoredState(record: TransferRecord): Transition {
       ? { state: withStatus(state, 'waiting-source'), effects: [] }
       : stay(state);
   }
+  if (record.storage !== 'memory' && !FINAL_STATUSES.has(status)) {
+    // A file whose bytes were all here but whose own hash was not saved before the page went: read it
+    // back from storage and hash it again (opening it at its end does), rather than wait forever.
+    const files = record.files.map(
+      (f): StoredFile =>
+        f.state === 'verifying' && !f.localSha256
+          ? { ...f, state: 'moving', offset: f.size, hashState: undefined }
+          : f,
+    );
+    return stay({ ...state, record: { ...record, files } });
+  }
   if (record.storage === 'memory' && !FINAL_STATUSES.has(status)) {
     const unsent: TransferMessage = { type: 'file-cancel', transferId: record.id };
     const cancelled = withStatus(discardPartial(state), 'cancelled', { problem: { code: 'interrupted' } });

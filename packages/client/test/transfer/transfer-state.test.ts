@@ -462,6 +462,14 @@ describe('reduceTransfer: the receiver', () => {
     expect(effects).toEqual([{ type: 'stop-receiving', discard: true }, ...saved]);
   });
 
+  it('after a reload, a file whose own hash was not saved is read back and hashed again', () => {
+    const record = withFiles(receiver('active', { storage: 'disk' }), {
+      state: 'verifying',
+      offset: 100,
+    }).record;
+    expect(restoredState(record).state.record.files[0]).toMatchObject({ state: 'moving', offset: 100 });
+  });
+
   it('after a reload, a sender that was moving waits for its files', () => {
     expect(restoredState(sender('active').record).state).toMatchObject({
       record: { status: 'waiting-source' },
