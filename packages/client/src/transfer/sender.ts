@@ -104,11 +104,18 @@ export function splitOffer<T extends OfferedFile>(files: readonly T[]): T[][] {
   return batches;
 }
 
+/** Files described (head hash read) at the same time when offering. */
+const DESCRIBE_AT_ONCE = 16;
+
 /** The chosen files described for offers and packed into batches (`splitOffer`), each with its sources. */
 export async function offerBatches(
   sources: readonly SourceFile[],
 ): Promise<{ files: OfferedFile[]; sources: SourceFile[] }[]> {
-  const described = await Promise.all(sources.map(describeSource));
+  // A few at a time: each reads the file's first 64 KiB, and a folder of thousands read at once would
+  // hold all those reads in memory together.
+  const described: OfferedFile[] = [];
+  for (let i = 0; i < sources.length; i += DESCRIBE_AT_ONCE)
+    described.push(...(await Promise.all(sources.slice(i, i + DESCRIBE_AT_ONCE).map(describeSource))));
   return splitOffer(described.map((file, index) => ({ ...file, index }))).map((batch) => ({
     files: batch.map(({ index: _index, ...file }) => file),
     sources: batch.flatMap(({ index }) => sources[index] ?? []),
