@@ -25,8 +25,17 @@ export function useTransfers(
     const refresh = () => setTransfers(manager.list(conversationId));
     refresh();
     const offs = [
+      // Only the transfer that changed is replaced: the others keep their views (and their cards, which
+      // are memoized, do not re-render), so a conversation with a few large folders stays cheap.
       manager.on('updated', ({ transfer }) => {
-        if (transfer.conversationId === conversationId) refresh();
+        if (transfer.conversationId !== conversationId) return;
+        setTransfers((current) => {
+          const index = current.findIndex((t) => t.id === transfer.id);
+          if (index < 0) return manager.list(conversationId);
+          const next = [...current];
+          next[index] = transfer;
+          return next;
+        });
       }),
       manager.on('removed', (e) => {
         if (e.conversationId === conversationId) refresh();

@@ -1,6 +1,6 @@
 import type { SourceFile, TransferManager, TransferView } from '@kopru/client';
 import { baseName } from '@kopru/client';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatBytes, formatDuration } from './format.js';
 import { canPreview, ImagePreview } from './ImagePreview.js';
@@ -18,7 +18,8 @@ const isFinal = (status: TransferView['status']) =>
   status === 'complete' || status === 'declined' || status === 'cancelled' || status === 'failed';
 
 /** One transfer, as either side sees it: the offer, progress with speed and time left, controls, results. */
-export function TransferCard({ transfer, manager, peerName }: TransferCardProps) {
+/** One transfer; memoized, since a change re-renders only the card whose transfer it is. */
+export const TransferCard = memo(function TransferCard({ transfer, manager, peerName }: TransferCardProps) {
   const { t, i18n } = useTranslation();
   const [always, setAlways] = useState(false);
   const [notice, setNotice] = useState<string>();
@@ -171,4 +172,4 @@ export function TransferCard({ transfer, manager, peerName }: TransferCardProps)
       </div>
     </li>
   );
-}
+});
