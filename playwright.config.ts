@@ -4,6 +4,8 @@ import { CHROMIUM_ARGS, E2E_BASE_URL, E2E_PORT } from './e2e/support/env.js';
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The network lab has its own configuration (playwright.network.config.ts, `npm run test:network`).
+  testIgnore: 'network/**',
   // Two cores: one test at a time, each with two or three browser contexts, is what this machine holds.
   workers: 1,
   fullyParallel: false,

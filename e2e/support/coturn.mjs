@@ -29,11 +29,15 @@ const KILL_AFTER_MS = 3_000;
  * @property {string} [configFile] run this configuration file (the deployment's own) instead of the measured
  *   command line: only the addresses, ports, secret, TLS files and log and state paths are replaced, for
  *   loopback
+ * @property {{ netns: string, ip: string, tlsPort: number, cert: string, pkey: string }} [lab] run inside this
+ *   network namespace of the network lab (e2e/network/lab.ts), on `ip`, with TURN over TLS on `tlsPort` too
  */
 
 /**
  * @typedef {object} CoturnProcess
- * @property {string[]} urls `turn:` URLs for UDP, then TCP, on loopback (what `TURN_URLS` gets, comma-joined)
+ * @property {string[]} urls `turn:` URLs for UDP, then TCP, on loopback or the lab address (what `TURN_URLS`
+ *   gets, comma-joined)
+ * @property {string} [tlsUrl] in the lab: the `turns:` URL (TLS over TCP)
  * @property {string} udpUrl the UDP URL alone
  * @property {string} secret for the server's `TURN_SECRET`
  * @property {number} port
@@ -100,7 +104,11 @@ export async function startCoturn(opts) {
   const args = opts.configFile
     ? ['-c', loopbackCopy(opts.configFile, dir, settings)]
     : measuredCommandLine(settings, dir);
-  const child = spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = opts.lab
+    ? spawn('ip', ['netns', 'exec', opts.lab.netns, 'turnserver', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (/** @type {Buffer} */ d) => {
     output += d.toString();
@@ -126,14 +134,18 @@ export async function startCoturn(opts) {
     return stopped;
   };
   try {
-    await waitForStun(opts.port, child, log);
+    // The test runner cannot reach into a lab namespace: there, coturn's own line says it is serving.
+    if (opts.lab) await waitForLine(/Total General servers/, child, log);
+    else await waitForStun(opts.port, child, log);
   } catch (error) {
     await stop();
     throw error;
   }
-  const udpUrl = `turn:127.0.0.1:${opts.port}?transport=udp`;
+  const host = opts.lab?.ip ?? '127.0.0.1';
+  const udpUrl = `turn:${host}:${opts.port}?transport=udp`;
   return {
-    urls: [udpUrl, `turn:127.0.0.1:${opts.port}?transport=tcp`],
+    urls: [udpUrl, `turn:${host}:${opts.port}?transport=tcp`],
+    ...(opts.lab ? { tlsUrl: `turns:${host}:${opts.lab.tlsPort}?transport=tcp` } : {}),
     udpUrl,
     secret,
     port: opts.port,
@@ -143,6 +155,21 @@ export async function startCoturn(opts) {
     resume: () => child.kill('SIGCONT'),
     stop,
   };
+}
+
+/**
+ * Resolves once coturn has logged a line matching `pattern`.
+ * @param {RegExp} pattern
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {() => string} log
+ */
+async function waitForLine(pattern, child, log) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!pattern.test(log())) {
+    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}:\n${log()}`);
+    if (Date.now() > deadline) throw new Error(`turnserver did not start:\n${log()}`);
+    await new Promise((resolve) => setTimeout(resolve, PROBE_TIMEOUT_MS));
+  }
 }
 
 /**
@@ -200,10 +227,14 @@ function loopbackCopy(file, dir, opts) {
  * @param {string} dir
  */
 function measuredCommandLine(opts, dir) {
+  const ip = opts.lab?.ip ?? '127.0.0.1';
+  const tls = opts.lab
+    ? [`--tls-listening-port=${opts.lab.tlsPort}`, `--cert=${opts.lab.cert}`, `--pkey=${opts.lab.pkey}`]
+    : ['--no-tls'];
   return [
     '-n',
-    '--listening-ip=127.0.0.1',
-    '--relay-ip=127.0.0.1',
+    `--listening-ip=${ip}`,
+    `--relay-ip=${ip}`,
     `--listening-port=${opts.port}`,
     `--min-port=${opts.minRelayPort}`,
     `--max-port=${opts.maxRelayPort}`,
@@ -211,7 +242,7 @@ function measuredCommandLine(opts, dir) {
     `--static-auth-secret=${opts.secret}`,
     '--realm=kopru.test',
     '--no-cli',
-    '--no-tls',
+    ...tls,
     '--no-dtls',
     // Test only: the peers are on loopback. Production denies private ranges (README, deploy/coturn).
     '--allow-loopback-peers',

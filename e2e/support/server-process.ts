@@ -13,8 +13,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** Kills the server outright (SIGKILL: a crash, no goodbye to anyone) and waits for it to be gone. */
   kill(): Promise<void>;
-  /** Stops and starts it again on the same port and data directory (same certificate and secret). */
-  restart(): Promise<void>;
+  /**
+   * Stops and starts it again on the same port and data directory (same certificate and secret), with
+   * `env` instead of the first start's settings when given.
+   */
+  restart(env?: Record<string, string>): Promise<void>;
 }
 
 async function waitForHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -32,22 +35,40 @@ async function waitForHealthy(url: string, child: ChildProcess, output: () => st
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
-/** Starts the built server (`packages/server/dist/main.js`) on loopback: HTTPS, or HTTP with `TLS: 'off'`. */
+/** Resolves once the server has printed the lines it prints when listening (`Köprü is running`). */
+async function waitForListening(child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!output().includes('Köprü is running')) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Starts the built server (`packages/server/dist/main.js`) on loopback: HTTPS, or HTTP with `TLS: 'off'`;
+ * or inside a network namespace of the network lab (`lab`), on its address there.
+ */
 export async function startServer(opts: {
   port: number;
   env?: Record<string, string>;
+  lab?: { netns: string; host: string };
 }): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kopru-e2e-'));
-  const url = `${opts.env?.TLS === 'off' ? 'http' : 'https'}://127.0.0.1:${opts.port}`;
+  const host = opts.lab?.host ?? '127.0.0.1';
+  const url = `${opts.env?.TLS === 'off' ? 'http' : 'https'}://${host}:${opts.port}`;
   let child: ChildProcess | undefined;
   let log = '';
+  let env = opts.env;
 
   const launch = async () => {
     log = '';
-    child = spawn(process.execPath, [path.join(ROOT, 'packages/server/dist/main.js')], {
+    const main = [process.execPath, path.join(ROOT, 'packages/server/dist/main.js')];
+    const [command = '', ...args] = opts.lab ? ['ip', 'netns', 'exec', opts.lab.netns, ...main] : main;
+    child = spawn(command, args, {
       env: {
         ...process.env,
-        HOST: '127.0.0.1',
+        HOST: host,
         PORT: String(opts.port),
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
@@ -56,7 +77,7 @@ export async function startServer(opts: {
         MAX_CONNECTIONS_PER_IP: '1000',
         // Node's fetch in waitForHealthy must accept the self-signed certificate.
         NODE_TLS_REJECT_UNAUTHORIZED: '0',
-        ...opts.env,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -66,6 +87,11 @@ export async function startServer(opts: {
     child.stderr?.on('data', (d: Buffer) => {
       log += d.toString();
     });
+    if (opts.lab) {
+      // The test runner cannot reach into a lab namespace to ask /healthz.
+      await waitForListening(child, () => log);
+      return;
+    }
     const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     try {
@@ -94,8 +120,9 @@ export async function startServer(opts: {
     port: opts.port,
     stop,
     kill,
-    async restart() {
+    async restart(next) {
       await stop();
+      if (next) env = next;
       await launch();
     },
   };
