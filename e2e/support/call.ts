@@ -14,7 +14,7 @@ export const THREE_CAMERA_ARGS = CHROMIUM_ARGS.map((arg) =>
 );
 
 /** Test instrumentation (runs before the app): keeps every RTCPeerConnection the page creates. */
-function recordPeerConnections(): void {
+export function recordCallConnections(): void {
   const Native = window.RTCPeerConnection;
   const all: RTCPeerConnection[] = [];
   (window as unknown as { __callPcs: RTCPeerConnection[] }).__callPcs = all;
@@ -42,7 +42,7 @@ export async function openCaller(
   const person = await openPerson(browser, roomId, {
     ...opts,
     onPage: async (page) => {
-      await page.addInitScript(recordPeerConnections);
+      await page.addInitScript(recordCallConnections);
       page.on('websocket', (ws) =>
         ws.on('framesent', ({ payload }) => {
           // socket.io event frames: 42…["signal",{"to":…,"data":{"kind":"description",…"type":"offer"…}}]

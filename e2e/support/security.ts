@@ -25,6 +25,8 @@ export function recordPeerConnections(): void {
 export interface SelectedPair {
   local: string | undefined;
   remote: string | undefined;
+  /** How the local relay candidate reaches TURN (udp, tcp, tls); undefined for other types. */
+  relayProtocol: string | undefined;
   policy: string | undefined;
   /** Candidate types in our local description (what we told the peer about ourselves). */
   offeredTypes: string[];
@@ -54,6 +56,7 @@ export async function connectedPair(page: Page): Promise<SelectedPair | undefine
     return {
       local: stats.get(String(pair?.localCandidateId))?.candidateType as string | undefined,
       remote: stats.get(String(pair?.remoteCandidateId))?.candidateType as string | undefined,
+      relayProtocol: stats.get(String(pair?.localCandidateId))?.relayProtocol as string | undefined,
       policy: live.config?.iceTransportPolicy,
       offeredTypes: [...sdp.matchAll(/ typ (\w+)/g)].map((m) => m[1] ?? ''),
       bytesSent: Number(pair?.bytesSent ?? 0),
