@@ -150,11 +150,23 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     this.setOffline(true);
   }
 
-  /** New ICE servers (e.g. fresh TURN credentials): used by live connections from their next gathering. */
+  /**
+   * New ICE servers (e.g. fresh TURN credentials): used by live connections from their next gathering.
+   * When a relay appears where there was none (the server was restarted with TURN), pairs that are not
+   * connected are rebuilt at once rather than at their next backoff: they may have found no direct path.
+   */
   handleIceServers(iceServers: IceServer[]): void {
     if (this.closed) return;
+    const relayAppeared = !hasRelay(this.configuration.iceServers ?? []) && hasRelay(iceServers);
     this.configuration = { ...this.configuration, iceServers };
-    for (const pair of this.pairs.values()) pair.session.setConfiguration(this.configuration);
+    for (const [peerId, pair] of this.pairs) {
+      if (relayAppeared && pair.state !== 'connected') {
+        this.logger.info('a relay is configured now: rebuilding a connection that is not up', { peerId });
+        pair.replace(this.epochs.next(peerId), true);
+      } else {
+        pair.session.setConfiguration(this.configuration);
+      }
+    }
   }
 
   /**
@@ -309,6 +321,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
       onState: (state) => this.emit('state', { peerId, state }),
       onSessionStarted: (sessionEpoch) => this.emit('session', { peerId, epoch: sessionEpoch }),
       sendReset: (resetEpoch) => this.sendReset(peerId, resetEpoch, 'rebuilt'),
+      canRelay: () => hasRelay(this.configuration.iceServers ?? []),
     });
     this.pairs.set(peerId, pair);
     pair.start(); // after registering, so `session` listeners can already open channels on it
@@ -347,4 +360,11 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     this.offline = offline;
     for (const pair of this.pairs.values()) pair.setOffline(offline);
   }
+}
+
+/** True when the list holds a TURN server (`turn:` or `turns:`), so relay candidates can be gathered. */
+function hasRelay(iceServers: readonly RTCIceServer[]): boolean {
+  return iceServers.some((server) =>
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/.test(url)),
+  );
 }

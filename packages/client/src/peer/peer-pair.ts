@@ -35,6 +35,8 @@ export interface PeerPairOptions {
   onSessionStarted(epoch: number): void;
   /** Ask the peer to rebuild at `epoch` too. */
   sendReset(epoch: number): void;
+  /** True when a TURN server is configured (see `PeerLinkState` 'unreachable'). */
+  canRelay(): boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export class PeerPair {
         restartIce: (stalled) => this.current.restartIce(stalled),
         rebuild: () => this.rebuild(),
         candidates: () => this.current.candidates,
+        canRelay: () => opts.canRelay(),
         state: (state) => this.setState(state),
       },
     });

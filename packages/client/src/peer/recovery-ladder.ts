@@ -3,8 +3,12 @@ import type { Logger, Random, TimerId, Timers } from './seams.js';
 /** A connection's health, folded from `iceConnectionState` and `connectionState`. */
 export type LinkStatus = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
-/** What the app sees for a pair. */
-export type PeerLinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+/**
+ * What the app sees for a pair. `unreachable`: ICE tried every path it had (both sides' candidates were
+ * exchanged) and none worked, and no TURN server is configured: no retry can succeed until one is (two
+ * symmetric NATs, or a firewall that drops UDP). Retries go on, so the pair connects once TURN appears.
+ */
+export type PeerLinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'unreachable' | 'closed';
 
 /**
  * ICE often recovers from `disconnected` on its own (a lost packet burst, a Wi-Fi roam) within a second or
@@ -67,6 +71,8 @@ export interface RecoveryActions {
   rebuild(): void;
   /** ICE candidates the live connection has gathered (`local`) and received from the peer (`remote`). */
   candidates(): { local: number; remote: number };
+  /** True when a TURN server is configured, so a relayed path can be tried. */
+  canRelay(): boolean;
   state(state: PeerLinkState): void;
 }
 
@@ -95,6 +101,8 @@ export class RecoveryLadder {
   private sessionConnected = false;
   private offline = false;
   private closed = false;
+  /** Every direct path failed after both sides' candidates were exchanged: only a relay can help. */
+  private directImpossible = false;
   private graceTimer: TimerId | undefined;
   private connectTimer: TimerId | undefined;
   private candidateTimer: TimerId | undefined;
@@ -140,6 +148,7 @@ export class RecoveryLadder {
         this.rebuilds = 0;
         this.everConnected = true;
         this.sessionConnected = true;
+        this.directImpossible = false;
         this.publish('connected');
         return;
       case 'disconnected':
@@ -154,6 +163,7 @@ export class RecoveryLadder {
         return;
       case 'failed':
         this.clear('grace');
+        this.noteDirectFailure();
         this.climb('failed');
         return;
       case 'connecting':
@@ -268,8 +278,23 @@ export class RecoveryLadder {
     if (this.connectTimer !== undefined || this.offline) return;
     this.connectTimer = this.opts.timers.setTimeout(() => {
       this.connectTimer = undefined;
+      this.noteDirectFailure();
       this.climb('no connection within the timeout', true);
     }, CONNECT_TIMEOUT_MS);
+  }
+
+  /**
+   * The live connection failed, or did not connect within the timeout, although candidates went both
+   * ways: with no relay to try, no path exists between these two networks. Only for a pair that never
+   * connected: one that did has a path, lost for now (a cut, a network change), not an impossible one.
+   */
+  private noteDirectFailure(): void {
+    if (this.everConnected || this.opts.actions.canRelay()) return;
+    const { local, remote } = this.opts.actions.candidates();
+    if (local === 0 || remote === 0) return;
+    if (!this.directImpossible)
+      this.opts.logger.info('no direct path and no relay configured', { local, remote });
+    this.directImpossible = true;
   }
 
   private publishRecovering(): void {
@@ -278,6 +303,13 @@ export class RecoveryLadder {
   }
 
   private publish(state: PeerLinkState): void {
+    const retrying = state === 'connecting' || state === 'reconnecting' || state === 'failed';
+    // Retries go on underneath (TURN may be configured meanwhile), but saying "connecting" would promise
+    // what cannot happen.
+    if (retrying && this.directImpossible && !this.opts.actions.canRelay()) {
+      this.opts.actions.state('unreachable');
+      return;
+    }
     this.opts.actions.state(state);
   }
 

@@ -163,7 +163,7 @@ describe('RecoveryLadder on its own', () => {
     vi.useRealTimers();
   });
 
-  const ladder = (candidates = { local: 1, remote: 1 }) => {
+  const ladder = (candidates = { local: 1, remote: 1 }, relay = { configured: true }) => {
     const calls: string[] = [];
     const states: PeerLinkState[] = [];
     const instance = new RecoveryLadder({
@@ -174,6 +174,7 @@ describe('RecoveryLadder on its own', () => {
         restartIce: (stalled) => calls.push(stalled ? 'restart (stalled)' : 'restart'),
         rebuild: () => calls.push('rebuild'),
         candidates: () => candidates,
+        canRelay: () => relay.configured,
         state: (state) => {
           if (states.at(-1) !== state) states.push(state); // the mesh reports changes only
         },
@@ -284,6 +285,36 @@ describe('RecoveryLadder on its own', () => {
     expect(other.calls).toEqual(['restart']);
     instance.close();
     other.instance.close();
+  });
+
+  it('says "unreachable" when every path failed with no relay configured, keeps retrying, and says "connecting" once a relay is', () => {
+    vi.useFakeTimers();
+    const relay = { configured: false };
+    const { instance, calls, states } = ladder({ local: 2, remote: 2 }, relay);
+    instance.sessionStarted();
+    instance.update('failed');
+    expect(states).toEqual(['connecting', 'unreachable']);
+    expect(calls).toEqual(['restart']); // retries go on underneath
+    vi.advanceTimersByTime(CONNECT_TIMEOUT_MS);
+    expect(calls).toEqual(['restart', 'restart (stalled)']);
+    expect(states).toEqual(['connecting', 'unreachable']);
+    relay.configured = true;
+    instance.sessionStarted(); // the mesh rebuilds when a relay appears
+    instance.update('connected');
+    expect(states).toEqual(['connecting', 'unreachable', 'connecting', 'connected']);
+  });
+
+  it('never says "unreachable" with a relay configured, nor before candidates went both ways', () => {
+    vi.useFakeTimers();
+    const withRelay = ladder({ local: 2, remote: 2 }, { configured: true });
+    withRelay.instance.sessionStarted();
+    withRelay.instance.update('failed');
+    vi.advanceTimersByTime(CONNECT_TIMEOUT_MS);
+    expect(withRelay.states).not.toContain('unreachable');
+    const noAnswer = ladder({ local: 2, remote: 0 }, { configured: false });
+    noAnswer.instance.sessionStarted();
+    vi.advanceTimersByTime(CONNECT_TIMEOUT_MS);
+    expect(noAnswer.states).not.toContain('unreachable');
   });
 
   it('does nothing after close', () => {

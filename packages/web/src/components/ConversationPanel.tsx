@@ -125,6 +125,11 @@ export function ConversationPanel(props: ConversationPanelProps) {
           {t('chat.clearHistory')}
         </button>
       </header>
+      {!isRoom && peer && linkState === 'unreachable' && (
+        <p className="error" role="alert">
+          {t('chat.unreachable', { name: title })}
+        </p>
+      )}
       {files.dropping && <p className="drop-hint">{t('transfer.dropHint')}</p>}
       {files.error && (
         <p className="error" role="alert">

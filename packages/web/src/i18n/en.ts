@@ -108,8 +108,11 @@ export const en = {
       connected: 'Connected peer to peer',
       reconnecting: 'Reconnecting…',
       failed: 'Connection failed; retrying',
+      unreachable: 'No direct connection possible',
       closed: 'Disconnected',
     },
+    unreachable:
+      'A direct connection with {{name}} is impossible from your two networks, and this server has no relay (TURN) configured. A TURN server is needed: ask whoever runs this server to set one up. Your messages wait and go out as soon as it is there.',
     newMessage: 'New message from {{name}}',
   },
   tabs: {

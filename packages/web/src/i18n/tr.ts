@@ -109,8 +109,11 @@ export const tr: Resources = {
       connected: 'Eşler arası bağlı',
       reconnecting: 'Yeniden bağlanıyor…',
       failed: 'Bağlantı kurulamadı; yeniden deneniyor',
+      unreachable: 'Doğrudan bağlantı mümkün değil',
       closed: 'Bağlantı kesildi',
     },
+    unreachable:
+      '{{name}} ile iki ağınız arasında doğrudan bağlantı kurulamıyor ve bu sunucuda aktarıcı (TURN) yapılandırılmamış. Bir TURN sunucusu gerekiyor: bu sunucuyu işleten kişiden bir tane kurmasını isteyin. Mesajlarınız bekler ve sunucu hazır olur olmaz gönderilir.',
     newMessage: '{{name}} adlı kişiden yeni mesaj',
   },
   tabs: {

@@ -79,7 +79,7 @@ export function CallPanel({ call, names, linkStates }: CallPanelProps) {
   const participants = [...state.participants.values()];
   const reconnecting = participants.filter((p) => {
     const link = linkStates.get(p.peerId);
-    return p.away || link === 'reconnecting' || link === 'failed';
+    return p.away || link === 'reconnecting' || link === 'failed' || link === 'unreachable';
   });
   const everyone = [...participants.map((p) => p.peerId), ...state.ringing].map((p) => nameOf(p)).join(', ');
   const toggleFocus = (id: string) => setFocused((f) => (f === id ? undefined : id));
