@@ -103,3 +103,38 @@ export async function videoCall(a: LabPerson, b: LabPerson): Promise<void> {
 
 /** The transfer cards of the open conversation (re-exported for the scenarios). */
 export { transfers };
+
+/** Inbound video over the page's call connections, summed: frames decoded and freezes (getStats). */
+async function videoCounters(page: Page): Promise<{ frames: number; freezes: number }> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __callPcs: RTCPeerConnection[] }).__callPcs;
+    let frames = 0;
+    let freezes = 0;
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+        frames += s.framesDecoded ?? 0;
+        freezes += s.freezeCount ?? 0;
+      });
+    }
+    return { frames, freezes };
+  });
+}
+
+/**
+ * Frames per second decoded and freezes counted by the browser (inbound-rtp `framesDecoded`,
+ * `freezeCount`) over a window of `seconds`: how a call fares on the path as it is now. The window is the
+ * measurement itself, so it is a fixed wait.
+ */
+export async function videoQuality(page: Page, seconds: number): Promise<{ fps: number; freezes: number }> {
+  const before = await videoCounters(page);
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const after = await videoCounters(page);
+  const elapsed = (Date.now() - started) / 1000;
+  return {
+    fps: Math.round(((after.frames - before.frames) / elapsed) * 10) / 10,
+    freezes: after.freezes - before.freezes,
+  };
+}
