@@ -17,8 +17,10 @@ command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 # TURN relay tests: each starts its own coturn (turnserver) on loopback, never the system service.
 command -v turnserver >/dev/null || need+=(coturn)
-# The call recovery test cuts one browser's ICE ports for 3 s with iptables (a real outage, loopback only).
+# The call recovery test cuts one browser's ICE ports for 3 s with iptables (a real outage, loopback only);
+# the network lab builds namespaces, links and NATs with ip and iptables.
 [ -x /usr/sbin/iptables ] || need+=(iptables)
+command -v ip >/dev/null || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   step "Installing ${need[*]} (apt-get)"
   SUDO=""
@@ -50,5 +52,8 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vi
 step "Browser tests (Playwright, Debian Chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" npx playwright test --reporter=list,json || status=1
 
-node scripts/test-summary.mjs "$results/vitest.json" "$results/playwright.json" || status=1
+step "Network lab (Playwright in network namespaces: NATs, firewalls, loss; needs root)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/network.json" npm run test:network -- --reporter=list,json || status=1
+
+node scripts/test-summary.mjs "$results/vitest.json" "$results/playwright.json" "$results/network.json" || status=1
 exit $status

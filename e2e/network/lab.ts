@@ -23,9 +23,11 @@ export const INTERNET_IP = '198.18.0.1';
 
 /**
  * How a router maps its home's outgoing flows:
- * - `cone`: endpoint-independent mapping. Linux MASQUERADE keeps the source port when it is free, so one
- *   inside port is one outside port whatever the destination: what STUN hole punching needs (the filter
- *   still admits only flows the inside opened, as home routers do).
+ * - `cone`: endpoint-independent mapping and filtering ("full cone"). Linux MASQUERADE keeps the source
+ *   port when it is free, so one inside port is one outside port whatever the destination; and UDP from
+ *   anyone to that outside port is let in to the same inside port (a DNAT to the home's one host), as
+ *   full-cone home routers and UPnP/PCP-opened ports behave. What STUN hole punching needs, and what lets
+ *   ICE follow a peer whose outside address changed without asking the signaling server.
  * - `symmetric`: `MASQUERADE --random-fully`, a fresh random port per destination, as carrier-grade NATs do:
  *   the port STUN learned is useless to the peer, so only TURN connects such pairs.
  */
@@ -214,7 +216,7 @@ export function buildLab(homesSpec: HomeSpec[]): Lab {
       ip('-n', home, 'link', 'set', 'eth0', 'up');
       ip('-n', home, 'route', 'add', 'default', 'via', `198.19.${n}.1`);
       inNs(router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-      configureRouter(router, spec);
+      configureRouter(router, spec, `198.19.${n}.2`);
       return { ns: home, router, address: `198.19.${n}.2`, externalAddress: wanIp };
     });
 
@@ -246,10 +248,13 @@ export function buildLab(homesSpec: HomeSpec[]): Lab {
       },
       rebind(home) {
         const old = home.externalAddress;
-        const next = `198.18.0.${Number(old.split('.')[3]) + 100}`;
-        ip('-n', home.router, 'addr', 'add', `${next}/24`, 'dev', 'wan');
-        // Removing the old address makes the kernel drop every flow masqueraded to it.
+        // 198.18.0.1n ↔ 198.18.0.11n: each rebinding takes the other one.
+        const last = Number(old.split('.')[3]);
+        const next = `198.18.0.${last >= 100 ? last - 100 : last + 100}`;
+        // Removing the address makes the kernel forget every flow masqueraded to it (and takes the default
+        // route with it); new flows leave from the new one.
         ip('-n', home.router, 'addr', 'del', `${old}/24`, 'dev', 'wan');
+        ip('-n', home.router, 'addr', 'add', `${next}/24`, 'dev', 'wan');
         ip('-n', home.router, 'route', 'replace', 'default', 'via', INTERNET_IP);
         home.externalAddress = next;
         return next;
@@ -266,39 +271,20 @@ export function buildLab(homesSpec: HomeSpec[]): Lab {
   }
 }
 
-function configureRouter(router: string, spec: HomeSpec): void {
-  iptables(
-    router,
-    '-t',
-    'nat',
-    '-A',
-    'POSTROUTING',
-    '-o',
-    'wan',
-    '-j',
-    'MASQUERADE',
-    ...(spec.nat === 'symmetric' ? ['--random-fully'] : []),
-  );
-  // Inbound only what the home asked for, as every home router does.
-  iptables(
-    router,
-    '-A',
-    'FORWARD',
-    '-i',
-    'wan',
-    '-m',
-    'conntrack',
-    '--ctstate',
-    'ESTABLISHED,RELATED',
-    '-j',
-    'ACCEPT',
-  );
-  iptables(router, '-A', 'FORWARD', '-i', 'wan', '-j', 'DROP');
-  // Unsolicited packets to the router itself vanish. Answering them with ICMP port-unreachable (the
-  // default) would tear down the far side's first hole-punching packets' conntrack state before ours go
-  // out, and even plain UDP hole punching fails.
-  iptables(router, '-A', 'INPUT', '-i', 'wan', '-j', 'DROP');
-  if (spec.blockUdp) iptables(router, '-I', 'FORWARD', '-i', 'lan', '-p', 'udp', '-j', 'DROP');
+function configureRouter(router: string, spec: HomeSpec, inside: string): void {
+  const rule = (line: string) => iptables(router, ...line.split(' '));
+  rule(`-t nat -A POSTROUTING -o wan -j MASQUERADE${spec.nat === 'symmetric' ? ' --random-fully' : ''}`);
+  if (spec.nat === 'cone') {
+    rule(`-t nat -A PREROUTING -i wan -p udp -j DNAT --to-destination ${inside}`);
+    rule('-A FORWARD -i wan -p udp -m conntrack --ctstate DNAT -j ACCEPT');
+  }
+  // Otherwise inbound only what the home asked for, as every home router does.
+  rule('-A FORWARD -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT');
+  rule('-A FORWARD -i wan -j DROP');
+  // Unsolicited packets to the router itself vanish: answering them with ICMP port-unreachable (the
+  // kernel's default) breaks even plain UDP hole punching (measured).
+  rule('-A INPUT -i wan -j DROP');
+  if (spec.blockUdp) for (const side of ['lan', 'wan']) rule(`-I FORWARD -i ${side} -p udp -j DROP`);
 }
 
 /** A two-line script that runs `executable` inside `ns`: what a browser launcher is given as its path. */
