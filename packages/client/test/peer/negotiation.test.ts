@@ -176,6 +176,26 @@ describe('perfect negotiation between two meshes', () => {
     expect(await alice.selectedCandidatePairType('carol')).toBeUndefined();
   });
 
+  it('rebuilds a pair that never connected when a relay appears in the ICE servers, and leaves a connected one alone', async () => {
+    const alice = net.add('alice');
+    net.add('bob');
+    net.add('carol');
+    net.world.block('alice', 'carol'); // no direct path: only a relay could help
+    alice.ensureSession('bob');
+    alice.ensureSession('carol');
+    await settle();
+    expect(alice.stateOf('bob')).toBe('connected');
+    const bobEpoch = alice.epochOf('bob');
+    const carolEpoch = alice.epochOf('carol') ?? -1;
+    alice.handleIceServers([{ urls: 'stun:stun.example.org' }]); // still no relay: nothing rebuilt
+    expect(alice.epochOf('carol')).toBe(carolEpoch);
+    const turn = [{ urls: 'turn:turn.example.org', username: '1:x', credential: 'secret' }];
+    alice.handleIceServers(turn);
+    expect(alice.epochOf('carol')).toBeGreaterThan(carolEpoch);
+    expect(net.world.pcsOf('alice').at(-1)?.configuration.iceServers).toEqual(turn);
+    expect(alice.epochOf('bob')).toBe(bobEpoch);
+  });
+
   it('passes new ICE servers to live connections and uses them for new ones', async () => {
     const alice = net.add('alice');
     net.add('bob');
