@@ -47,7 +47,7 @@ test('Chromium and Firefox see each other and chat peer to peer', async ({ brows
 test('Chromium and Firefox verify each other by the invite link', async ({ browser }) => {
   const firefox = await launchFirefox();
   try {
-    const a = await openPerson(browser, '', { link: '/' });
+    const a = await openPerson(browser, '', { link: '/new' });
     await rename(a.page, 'Chromium');
     const link = await inviteLink(a.page);
     expect(link).toMatch(/#k=[A-Za-z0-9_-]{22}$/);

@@ -26,7 +26,7 @@ test('two browsers that opened the invite link are verified by it; one without t
   const [one, two] = await Promise.all([launchChromium(), launchChromium()]);
   try {
     // Aylin starts a room as everyone does: `/` redirects to a fresh room, whose page makes the key.
-    const a = await openPerson(one, '', { baseURL: E2E_BASE_URL, link: '/' });
+    const a = await openPerson(one, '', { baseURL: E2E_BASE_URL, link: '/new' });
     const link = await inviteLink(a.page);
     const [, roomId, key] = INVITE.exec(link) ?? [];
     if (!roomId || !key) throw new Error(`not an invite link: ${link}`);
@@ -107,7 +107,7 @@ test('a man in the middle that terminates DTLS twice raises the alarm on both si
   try {
     const a = await openPerson(one, '', {
       baseURL: E2E_BASE_URL,
-      link: '/',
+      link: '/new',
       onPage: async (page) => {
         await mitm.intercept(page, 'A');
         await watchForLinkVerified(page);
@@ -227,7 +227,7 @@ test('the server never receives the link key: every byte two browsers send it in
   const proxy = await startRecordingProxy(E2E_PORT + 12, E2E_PORT + 11);
   const dir = scratchDir();
   try {
-    const a = await openPerson(browser, '', { baseURL: proxy.url, link: '/' });
+    const a = await openPerson(browser, '', { baseURL: proxy.url, link: '/new' });
     const link = await inviteLink(a.page);
     const [, roomId, key] = /\/r\/([A-Za-z0-9_-]{16})#k=([A-Za-z0-9_-]{22})$/.exec(link) ?? [];
     if (!roomId || !key) throw new Error(`not an invite link: ${link}`);

@@ -1,7 +1,12 @@
 import { randomShortName } from '@kopru/protocol';
 import { io } from 'socket.io-client';
 import { type ProfileStore, RoomClient } from './room/room-client.js';
-import { type ClientSocket, SignalingClient, type TokenStore } from './signaling/signaling-client.js';
+import {
+  type ClientSocket,
+  NEARBY_ROOM_ID,
+  SignalingClient,
+  type TokenStore,
+} from './signaling/signaling-client.js';
 
 /** Minimal storage seam (the Web Storage API's shape), so this file needs no DOM types at its callers. */
 export interface KeyValueStorage {
@@ -37,7 +42,8 @@ export function storageProfileStore(storage: KeyValueStorage): ProfileStore {
 }
 
 export interface ConnectOptions {
-  roomId: string;
+  /** The room; without one, the Nearby group of this browser's network. */
+  roomId?: string;
   /** Server origin; the page's own origin when omitted. */
   url?: string;
   /** Per-tab storage for the session token (sessionStorage: a reload is the same peer, a new tab is not). */
@@ -46,8 +52,12 @@ export interface ConnectOptions {
   localStorage: KeyValueStorage;
 }
 
-/** Wires the real socket.io transport and browser storage into a RoomClient. Call `start()` to connect. */
+/**
+ * Wires the real socket.io transport and browser storage into a RoomClient, for a room or (without a
+ * `roomId`) for Nearby, on a connection of its own. Call `start()` to connect.
+ */
 export function createRoomClient(opts: ConnectOptions): RoomClient {
+  const roomId = opts.roomId ?? NEARBY_ROOM_ID;
   const socket: ClientSocket = io(opts.url ?? '', {
     autoConnect: false,
     // WebSocket first avoids sticky-session needs behind a load balancer; polling is the fallback.
@@ -56,10 +66,11 @@ export function createRoomClient(opts: ConnectOptions): RoomClient {
   let room: RoomClient | undefined;
   const signaling = new SignalingClient({
     socket,
-    roomId: opts.roomId,
-    tokens: storageTokenStore(opts.sessionStorage, opts.roomId),
+    roomId,
+    ...(opts.roomId === undefined ? { nearby: true } : {}),
+    tokens: storageTokenStore(opts.sessionStorage, roomId),
     profile: () => room?.currentProfile() ?? { name: randomShortName(), status: 'available' },
   });
-  room = new RoomClient(opts.roomId, signaling, storageProfileStore(opts.localStorage), randomShortName);
+  room = new RoomClient(roomId, signaling, storageProfileStore(opts.localStorage), randomShortName);
   return room;
 }

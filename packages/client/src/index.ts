@@ -16,6 +16,7 @@ export { KopruSession, type SessionEvents, type SessionOptions } from './session
 export {
   type ClientSocket,
   type ConnectionStatus,
+  NEARBY_ROOM_ID,
   SignalingClient,
   type SignalingEvents,
   type TokenStore,

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'NOT_ROOM_OWNER',
   'ORIGIN_NOT_ALLOWED',
   'TOO_MANY_CONNECTIONS',
+  'NEARBY_OFF',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

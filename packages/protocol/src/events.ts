@@ -59,6 +59,17 @@ export const joinReplySchema = z.object({
 });
 export type JoinReply = z.infer<typeof joinReplySchema>;
 
+/**
+ * Nearby: the browsers behind the same public address (IPv4 /32, IPv6 /64, as the server sees them) form
+ * a group the server names itself; a client never names it, so it can only ever join its own.
+ */
+export const nearbyJoinRequestSchema = joinRequestSchema.omit({ roomId: true, password: true });
+export type NearbyJoinRequest = z.infer<typeof nearbyJoinRequestSchema>;
+
+/** A room join's reply without the room: the group is never named to its members. */
+export const nearbyJoinReplySchema = joinReplySchema.omit({ roomId: true, access: true });
+export type NearbyJoinReply = z.infer<typeof nearbyJoinReplySchema>;
+
 export const updateRequestSchema = z
   .object({ name: displayNameSchema.optional(), status: peerStatusSchema.optional() })
   .refine((u) => u.name !== undefined || u.status !== undefined, 'nothing to update');
@@ -68,7 +79,8 @@ export const peerJoinedSchema = z.object({ peer: peerInfoSchema });
 export const peerUpdatedSchema = z.object({ peer: peerInfoSchema });
 export const peerLeftSchema = z.object({ peerId: peerIdSchema, reason: leaveReasonSchema });
 export const sessionEndedSchema = z.object({
-  reason: z.enum(['replaced', 'shutdown']),
+  /** `crowded`: more than `NEARBY_MAX` newer devices joined this Nearby group, so this one was let go. */
+  reason: z.enum(['replaced', 'shutdown', 'crowded']),
   message: z.string(),
 });
 export type SessionEnded = z.infer<typeof sessionEndedSchema>;
@@ -82,6 +94,11 @@ export type AckCallback<T> = (reply: Ack<T>) => void;
  */
 export interface ClientToServerEvents {
   'room:join': (request: JoinRequest, ack: AckCallback<JoinReply>) => void;
+  /**
+   * Joins the Nearby group of this connection's public address (instead of a room: a connection is in
+   * one or the other). `room:leave`, `peer:update` and `signal` then work within the group.
+   */
+  'nearby:join': (request: NearbyJoinRequest, ack: AckCallback<NearbyJoinReply>) => void;
   'room:leave': (request: Record<string, never>, ack: AckCallback<null>) => void;
   'peer:update': (request: UpdateRequest, ack: AckCallback<PeerInfo>) => void;
   /**
@@ -109,6 +126,7 @@ export interface ServerToClientEvents {
 
 export const clientEventSchemas = {
   'room:join': joinRequestSchema,
+  'nearby:join': nearbyJoinRequestSchema,
   'room:leave': z.object({}).strict(),
   'peer:update': updateRequestSchema,
   signal: signalRequestSchema,

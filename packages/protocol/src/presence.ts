@@ -28,12 +28,22 @@ export const PEER_STATUSES = ['available', 'in-call', 'away'] as const;
 export const peerStatusSchema = z.enum(PEER_STATUSES);
 export type PeerStatus = z.infer<typeof peerStatusSchema>;
 
+/**
+ * What kind of device a nearby peer is, so a list of them can say "phone" or "computer". The server
+ * derives it from the connection's User-Agent (coarsely: nothing finer than these three is kept).
+ */
+export const DEVICE_KINDS = ['phone', 'tablet', 'computer'] as const;
+export const deviceKindSchema = z.enum(DEVICE_KINDS);
+export type DeviceKind = z.infer<typeof deviceKindSchema>;
+
 export const peerInfoSchema = z.object({
   peerId: peerIdSchema,
   name: displayNameSchema,
   status: peerStatusSchema,
   /** Server time (ms since epoch) when this peer first joined the room in its current session. */
   joinedAt: z.number().int().nonnegative(),
+  /** Only in Nearby: the kind of device, stamped by the server. */
+  device: deviceKindSchema.optional(),
 });
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
 

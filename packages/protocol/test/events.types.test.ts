@@ -26,7 +26,13 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 describe('event maps', () => {
   it('name exactly the events of the protocol', () => {
     expectTypeOf<keyof ClientToServerEvents>().toEqualTypeOf<
-      'room:join' | 'room:leave' | 'peer:update' | 'signal' | 'room:set-password' | 'ice:refresh'
+      | 'room:join'
+      | 'nearby:join'
+      | 'room:leave'
+      | 'peer:update'
+      | 'signal'
+      | 'room:set-password'
+      | 'ice:refresh'
     >();
     expectTypeOf<keyof ServerToClientEvents>().toEqualTypeOf<
       | 'presence:joined'

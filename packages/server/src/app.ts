@@ -79,6 +79,8 @@ export function createApp(
   });
   const register = createRoomHandlers(io, counted, {
     admit: security.admit,
+    admitNearby: security.admitNearby,
+    addressOf: security.connections.addressOf,
     onError: (code) => {
       metrics.errors.inc({ code });
       if (code === 'RATE_LIMITED') metrics.rateLimited.inc();

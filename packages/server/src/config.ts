@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { TAMPER_ACKNOWLEDGEMENT } from './security/test-only-sdp-tamper.js';
+import { DEFAULT_NEARBY_MAX } from './socket/nearby.js';
 
 /** A setting that cannot be used; the message names it so the operator knows what to fix. */
 export class ConfigError extends Error {
@@ -103,6 +104,10 @@ const settings = {
   RELAY_ONLY: boolFlag.default(false),
   /** Other origins whose pages may use this server's socket.io (besides its own); `*` allows any. */
   ALLOWED_ORIGINS: urlList(ORIGIN, 'an origin such as https://example.org, or *').optional(),
+  /** Nearby: browsers behind the same public address see each other on the home screen. */
+  NEARBY: boolFlag.default(true),
+  /** At most this many of the most recent devices per Nearby group (a carrier's NAT must not flood anyone). */
+  NEARBY_MAX: intInRange(1, 1000).default(DEFAULT_NEARBY_MAX),
   /** Open socket.io connections per client address (per node). */
   MAX_CONNECTIONS_PER_IP: intInRange(1, 100_000).default(100),
   /** TEST ONLY: see security/test-only-sdp-tamper.ts. Accepts one exact phrase; refused in production. */

@@ -5,6 +5,7 @@ import type { PasswordHasher } from './security/password-hash.js';
 import type { RateLimitStore } from './security/rate-limit-store.js';
 import type { RateLimits } from './security/rate-limits.js';
 import type { RoomAccessStore } from './security/room-access-store.js';
+import type { NearbySettings } from './socket/nearby.js';
 
 export interface Clock {
   now(): number;
@@ -27,6 +28,8 @@ export interface AppDeps {
   sessionSecret: string;
   sessionTtlMs: number;
   roomCapacity: number;
+  /** Nearby (`NEARBY`, `NEARBY_MAX`); on with `DEFAULT_NEARBY_MAX` when omitted. */
+  nearby?: NearbySettings;
   iceServers: IceServerProvider;
   /** Seconds the TURN credentials from `iceServers` stay valid (clients refresh before); unset: no expiry. */
   iceServersTtl?: number;

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       sessionSecret,
       sessionTtlMs: config.SESSION_TTL * 1000,
       roomCapacity: config.ROOM_CAPACITY,
+      nearby: { enabled: config.NEARBY, max: config.NEARBY_MAX },
       ...securityDeps(config, clock),
       // Several nodes: passwords and per-address limits must hold whichever node a client reaches.
       ...(cluster ? { roomAccess: cluster.roomAccess, rateLimitStore: cluster.rateLimitStore } : {}),

@@ -35,6 +35,16 @@ describe('loadConfig', () => {
     expect(config.TRUST_PROXY).toBeUndefined();
   });
 
+  it('has Nearby on with the 50 most recent devices, and reads NEARBY and NEARBY_MAX', () => {
+    expect(loadConfig({}, CWD)).toMatchObject({ NEARBY: true, NEARBY_MAX: 50 });
+    expect(loadConfig({ NEARBY: 'off', NEARBY_MAX: '7' }, CWD)).toMatchObject({
+      NEARBY: false,
+      NEARBY_MAX: 7,
+    });
+    expect(configError({ NEARBY: 'maybe' }).setting).toBe('NEARBY');
+    expect(configError({ NEARBY_MAX: '0' }).setting).toBe('NEARBY_MAX');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', TLS: '', HOST: '' }, CWD)).toMatchObject({
       PORT: 8443,

@@ -34,11 +34,11 @@ describe('HTTP', () => {
     expect(await res.json()).toEqual({ status: 'ok', uptimeSeconds: 42 });
   });
 
-  it('GET / redirects (302) to a new room with a 16-character id, marked #new for the page to make its key', async () => {
+  it('GET /new redirects (302) to a new room with a 16-character id, marked #new for the page to make its key', async () => {
     const server = await startServer();
 
-    const first = await fetch(`${server.url}/`, { redirect: 'manual' });
-    const second = await fetch(`${server.url}/`, { redirect: 'manual' });
+    const first = await fetch(`${server.url}/new`, { redirect: 'manual' });
+    const second = await fetch(`${server.url}/new`, { redirect: 'manual' });
 
     expect(first.status).toBe(302);
     const location = first.headers.get('location') ?? '';
@@ -72,7 +72,7 @@ describe('HTTP', () => {
     const server = await startServer();
 
     for (const res of [
-      await fetch(`${server.url}/`, { redirect: 'manual' }),
+      await fetch(`${server.url}/new`, { redirect: 'manual' }),
       await fetch(`${server.url}/no/such/page`),
     ]) {
       expect(parseCsp(res.headers.get('content-security-policy')).get('script-src')).toContain("'self'");
@@ -98,18 +98,22 @@ describe('HTTP', () => {
     expect(await res.text()).toContain('npm run build');
   });
 
-  it('serves the app shell for a valid room id and sends an invalid one home', async () => {
+  it('serves the app shell at / and for a valid room id, and sends an invalid one home', async () => {
     const webDir = await mkdtemp(path.join(tmpdir(), 'kopru-web-'));
     tempDirs.push(webDir);
     await writeFile(path.join(webDir, 'index.html'), '<!doctype html><title>Köprü</title>');
     const server = await startServer({ webDir });
 
     const room = await fetch(`${server.url}/r/abcdefgh12345678`);
+    const home = await fetch(`${server.url}/`);
     const invalid = await fetch(`${server.url}/r/bad!room`, { redirect: 'manual' });
 
     expect(room.status).toBe(200);
     expect(room.headers.get('cache-control')).toBe('no-cache');
     expect(await room.text()).toContain('<title>Köprü</title>');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('cache-control')).toBe('no-cache');
+    expect(await home.text()).toContain('<title>Köprü</title>');
     expect(invalid.status).toBe(302);
     expect(invalid.headers.get('location')).toBe('/');
   });

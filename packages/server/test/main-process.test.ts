@@ -112,7 +112,7 @@ describe('node dist/main.js', () => {
     const port = await listeningPort(started);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    const home = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
+    const home = await fetch(`http://127.0.0.1:${port}/new`, { redirect: 'manual' });
     started.child.kill('SIGTERM');
 
     expect(health.status).toBe(200);

@@ -40,6 +40,15 @@ const SPECIFIC_BAD: Record<keyof ClientToServerEvents, (to: string) => unknown[]
     { roomId: newRoomId(), name: 'Alice', sessionToken: 'x'.repeat(257) },
     { roomId: null, name: null },
   ],
+  'nearby:join': () => [
+    {},
+    { name: '' },
+    { name: ['Alice'] },
+    { name: 'x'.repeat(60_000) },
+    { name: 'Alice', status: 'gone' },
+    { name: 'Alice', sessionToken: 42 },
+    { name: 'Alice\u202e' },
+  ],
   'room:leave': () => [{ reason: 'bye' }, { roomId: newRoomId() }],
   'peer:update': () => [{}, { name: null }, { name: '' }, { status: 3 }, { name: 'A', status: 'gone' }],
   signal: (to) => [
@@ -146,6 +155,7 @@ describe('wrong arity and missing acknowledgements', () => {
     const { server, subject, observer, o } = await roomWithSubject(event !== 'room:join');
     const valid: Record<keyof ClientToServerEvents, unknown> = {
       'room:join': { roomId: newRoomId(), name: 'Subject' },
+      'nearby:join': { name: 'Subject' },
       'room:leave': {},
       'peer:update': { name: 'Renamed' },
       signal: { to: o.self.peerId, data: RESET },

@@ -86,6 +86,23 @@ describe('two nodes on one Redis', { timeout: TEST_BOUND_MS }, () => {
     expect(left).toEqual({ peerId: alicePeerId, reason: 'left' });
   });
 
+  it('share Nearby groups: devices behind one address on different nodes see and signal each other', async () => {
+    const alice = await connectClient(node1.url);
+    const bob = await connectClient(node2.url);
+    const a = await alice.request('nearby:join', { name: 'Alice' });
+    const b = await bob.request('nearby:join', { name: 'Bob' });
+    if (!a.ok || !b.ok) return expect.fail('nearby join refused');
+
+    expect(b.data.peers).toEqual([a.data.self]);
+    expect(await alice.events.waitFor('presence:joined')).toEqual({ peer: b.data.self });
+    const signal = { kind: 'reset', epoch: 3 } as const;
+    expect(await bob.request('signal', { to: a.data.self.peerId, data: signal })).toEqual({
+      ok: true,
+      data: null,
+    });
+    expect(await alice.events.waitFor('signal')).toEqual({ from: b.data.self.peerId, data: signal });
+  });
+
   it('a room password set through one node is enforced by the other', async () => {
     const roomId = newRoomId();
     const owner = await connectClient(node1.url);

@@ -1,9 +1,12 @@
 import { roomIdSchema } from '@kopru/protocol';
 import { RoomPage } from './components/RoomPage.js';
+import { HomePage } from './home/HomePage.js';
 
-/** `/r/<roomId>` is a room; anything else goes to `/`, where the server makes a new room. */
+/** `/` is the home screen, `/r/<roomId>` a room; anything else goes home. */
 export function App() {
-  const match = /^\/r\/([^/]+)\/?$/.exec(window.location.pathname);
+  const path = window.location.pathname;
+  if (path === '/') return <HomePage />;
+  const match = /^\/r\/([^/]+)\/?$/.exec(path);
   const roomId = match?.[1];
   if (!roomId || !roomIdSchema.safeParse(roomId).success) {
     window.location.replace('/');

@@ -169,6 +169,19 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return this.profile;
   }
 
+  /**
+   * Leaves and disconnects, but can `start()` again (Nearby's "Visible to nearby devices" switch): everyone
+   * is forgotten at once, so the peer sessions with them close, and the next join brings a fresh snapshot.
+   */
+  stop(): void {
+    this.iceRefresh.cancel();
+    this.signaling.close();
+    for (const peerId of [...this.state.peers.keys()]) {
+      this.apply({ type: 'left', peerId });
+      this.emit('peer-left', { peerId });
+    }
+  }
+
   close(): void {
     this.iceRefresh.cancel();
     for (const off of this.offs.splice(0)) off();

@@ -34,7 +34,13 @@ export {
   type PeerSecuritySourceEvents,
   SECURITY_POLL_MS,
 } from './peer-security.js';
-export { hasRelayServer, RELAY_ONLY_KEY, RelayOnlySetting } from './relay-only.js';
+export {
+  hasRelayServer,
+  NEARBY_VISIBLE_KEY,
+  NearbyVisibility,
+  RELAY_ONLY_KEY,
+  RelayOnlySetting,
+} from './relay-only.js';
 export { fingerprintKey, formatSafetyNumber, safetyHalf, safetyNumber } from './safety-number.js';
 export {
   VERIFIED_PEERS_KEY,

@@ -42,3 +42,29 @@ export class RelayOnlySetting extends TypedEmitter<RelayOnlyEvents> {
 /** True when the ICE servers include a TURN server (relay-only mode can only work with one). */
 export const hasRelayServer = (servers: readonly { urls: string | string[] }[]): boolean =>
   servers.some((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^turns?:/.test(u)));
+
+export const NEARBY_VISIBLE_KEY = 'kopru:nearby-visible';
+
+/**
+ * "Visible to nearby devices", remembered (localStorage). Until the user chooses, it follows relay-only
+ * mode: on, unless relay-only is (whoever hides their IP address would not want to be listed by it).
+ */
+export class NearbyVisibility extends TypedEmitter<RelayOnlyEvents> {
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly relayOnly: () => boolean,
+  ) {
+    super();
+  }
+
+  get enabled(): boolean {
+    const stored = this.storage.getItem(NEARBY_VISIBLE_KEY);
+    return stored === 'on' ? true : stored === 'off' ? false : !this.relayOnly();
+  }
+
+  set(enabled: boolean): void {
+    const before = this.enabled;
+    this.storage.setItem(NEARBY_VISIBLE_KEY, enabled ? 'on' : 'off');
+    if (before !== enabled) this.emit('changed', enabled);
+  }
+}

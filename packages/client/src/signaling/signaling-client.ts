@@ -56,9 +56,18 @@ export interface TokenStore {
   clear(): void;
 }
 
+/**
+ * The local name of the Nearby group (the server never names it), under which its history and session token
+ * are kept; `~` is not allowed in room ids, so no room can share it.
+ */
+export const NEARBY_ROOM_ID = '~nearby';
+
 export interface SignalingOptions {
   socket: ClientSocket;
+  /** The room to join, or `NEARBY_ROOM_ID` with `nearby`. */
   roomId: string;
+  /** Join the Nearby group of this connection's address (`nearby:join`) instead of a room. */
+  nearby?: boolean;
   /** Read at each (re)join, so a rename while offline is not lost. */
   profile: () => { name: string; status: PeerStatus };
   tokens: TokenStore;
@@ -218,13 +227,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     const password = this.password;
     this.password = undefined;
     try {
-      const reply = await this.request('room:join', {
-        roomId: this.opts.roomId,
-        name,
-        status,
-        ...(sessionToken ? { sessionToken } : {}),
-        ...(password ? { password } : {}),
-      });
+      const profile = { name, status, ...(sessionToken ? { sessionToken } : {}) };
+      const reply: JoinReply = this.opts.nearby
+        ? { roomId: this.opts.roomId, ...(await this.request('nearby:join', profile)) }
+        : await this.request('room:join', {
+            roomId: this.opts.roomId,
+            ...profile,
+            ...(password ? { password } : {}),
+          });
       this.opts.tokens.set(reply.sessionToken);
       this.joined = true;
       // Queued signals go out before anything a `joined` listener sends (e.g. an ICE restart):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasRelayServer, RelayOnlySetting } from '../../src/security/relay-only.js';
+import { hasRelayServer, NearbyVisibility, RelayOnlySetting } from '../../src/security/relay-only.js';
 import { VERIFIED_PEERS_KEY, VerifiedPeers } from '../../src/security/verified-peers.js';
 
 class MemoryStorage {
@@ -102,5 +102,25 @@ describe('RelayOnlySetting', () => {
   it('knows whether the ICE servers include a relay', () => {
     expect(hasRelayServer([{ urls: 'stun:s.example.org' }])).toBe(false);
     expect(hasRelayServer([{ urls: ['stun:s.example.org', 'turns:t.example.org:5349'] }])).toBe(true);
+  });
+});
+
+describe('NearbyVisibility', () => {
+  it('is on unless relay-only mode is, until the user chooses; the choice is remembered and announced', () => {
+    const storage = new MemoryStorage();
+    let relayOnly = false;
+    const visibility = new NearbyVisibility(storage, () => relayOnly);
+    const changes: boolean[] = [];
+    visibility.on('changed', (on) => changes.push(on));
+    expect(visibility.enabled).toBe(true);
+    relayOnly = true;
+    expect(visibility.enabled).toBe(false);
+
+    visibility.set(true);
+    expect(new NearbyVisibility(storage, () => true).enabled).toBe(true);
+    visibility.set(false);
+    expect(new NearbyVisibility(storage, () => false).enabled).toBe(false);
+    visibility.set(false);
+    expect(changes).toEqual([true, false]);
   });
 });

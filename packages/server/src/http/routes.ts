@@ -60,9 +60,10 @@ export function createHttpApp(
     res.json({ status: 'ok', uptimeSeconds: Math.round((deps.clock.now() - startedAt) / 1000) });
   });
 
-  // `#new` (kept by browsers across the redirect, never sent back): the page makes the room's invite-link
-  // key itself, so the server never learns it (docs/security.md#invite-link-proof).
-  app.get('/', (_req, res) => {
+  // A new room: an unguessable id made here. `#new` (kept by browsers across the redirect, never sent
+  // back): the page makes the room's invite-link key itself, so the server never learns it
+  // (docs/security.md#invite-link-proof).
+  app.get('/new', (_req, res) => {
     res.redirect(302, `/r/${deps.ids.roomId()}#new`);
   });
 
@@ -74,16 +75,21 @@ export function createHttpApp(
       express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
     );
     app.use(express.static(webDir, { index: false, maxAge: '1h' }));
-    app.get('/r/:roomId', (req, res) => {
+    const shell: RequestHandler = (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(indexHtml);
+    };
+    // The home screen (Nearby, recent rooms, Start a room).
+    app.get('/', shell);
+    app.get('/r/:roomId', (req, res, next) => {
       if (!roomIdSchema.safeParse(req.params.roomId).success) {
         res.redirect(302, '/');
         return;
       }
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(indexHtml);
+      shell(req, res, next);
     });
   } else {
-    app.get('/r/:roomId', (_req, res) => {
+    app.get(['/', '/r/:roomId'], (_req, res) => {
       res.status(503).type('text').send('The web app is not built: run `npm run build`.');
     });
   }

@@ -24,6 +24,8 @@ export interface Security {
     socket: KopruSocket,
     request: Pick<JoinRequest, 'roomId' | 'password'> & { peerId: string; tokenValid: boolean },
   ): Promise<RoomAccess>;
+  /** The Nearby join's admission check: the same per-address join limit as rooms. */
+  admitNearby(socket: KopruSocket): Promise<void>;
 }
 
 /** Builds the server's defences from its deps: connection checks, event limits and the room gate. */
@@ -66,6 +68,9 @@ export function createSecurity(io: KopruServer, deps: AppDeps, onError?: (code: 
     },
     registerHandlers(socket) {
       registerAccessHandlers(socket, deps, gate, onError);
+    },
+    admitNearby(socket) {
+      return gate.admitNearby(connections.addressOf(socket));
     },
     admit(socket, request) {
       return gate.admit({

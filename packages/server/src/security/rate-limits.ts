@@ -30,6 +30,7 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   perEvent: {
     'room:join': { capacity: 30, refillPerSecond: 1 },
+    'nearby:join': { capacity: 30, refillPerSecond: 1 },
     'room:leave': { capacity: 30, refillPerSecond: 1 },
     'peer:update': { capacity: 30, refillPerSecond: 2 },
     signal: { capacity: 600, refillPerSecond: 100 },
@@ -55,6 +56,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
  */
 export const PAYLOAD_CAPS: Record<KnownEvent | 'unknown', number> = {
   'room:join': 4 * 1024,
+  'nearby:join': 4 * 1024,
   'room:leave': 1024,
   'peer:update': 1024,
   signal: LIMITS.maxFrameBytes,

@@ -66,6 +66,11 @@ export class RoomGate {
     return { owner: claimed.ownerPeerId === peerId, passwordProtected: claimed.passwordHash !== undefined };
   }
 
+  /** Throws `RATE_LIMITED` when the address joined too often (rooms and Nearby share the budget). */
+  async admitNearby(address: string): Promise<void> {
+    await this.take(`join:${address}`, this.opts.limits.joinsPerAddress, 'joins from your address');
+  }
+
   /** The owner sets (or with `null` removes) the password. */
   async setPassword(roomId: string, peerId: string, password: string | null): Promise<RoomAccess> {
     const record = await this.opts.access.get(roomId);

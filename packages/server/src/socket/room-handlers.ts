@@ -1,6 +1,16 @@
-import { AppError, type JoinReply, type JoinRequest, type PeerInfo, type RoomAccess } from '@kopru/protocol';
+import {
+  AppError,
+  type DeviceKind,
+  type JoinReply,
+  type JoinRequest,
+  type NearbyJoinReply,
+  type PeerInfo,
+  type PeerStatus,
+  type RoomAccess,
+} from '@kopru/protocol';
 import type { AppDeps } from '../deps.js';
 import { SessionTokens } from '../session-token.js';
+import { DEFAULT_NEARBY_MAX, deviceKindOf, nearbyKeyOf } from './nearby.js';
 import { reportSignalFailure } from './signal-failures.js';
 import { type KopruServer, type KopruSocket, peerChannel, roomChannel } from './types.js';
 import { onValidated, refuseUnknownEvents } from './validated-handler.js';
@@ -19,12 +29,20 @@ export interface RoomHandlerHooks {
     socket: KopruSocket,
     request: Pick<JoinRequest, 'roomId' | 'password'> & { peerId: string; tokenValid: boolean },
   ) => Promise<RoomAccess>;
+  /** Admission to the connection's Nearby group (per-address join limits): throws an AppError to refuse. */
+  admitNearby?: (socket: KopruSocket) => Promise<void>;
+  /** The connection's client address as `TRUST_PROXY` lets it through (Nearby groups by it). */
+  addressOf?: (socket: KopruSocket) => string;
 }
+
+/** Evictions one Nearby join may make before giving up (others joining at the same moment refill it). */
+const MAX_CROWDED_PASSES = 3;
 
 /** Builds the per-connection handlers for rooms, presence and the signaling relay. */
 export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHandlerHooks = {}) {
   const tokens = new SessionTokens(deps.sessionSecret, deps.sessionTtlMs);
   const log = deps.logger;
+  const nearby = deps.nearby ?? { enabled: true, max: DEFAULT_NEARBY_MAX };
 
   const requireJoined = (socket: KopruSocket): { roomId: string; peerId: string } => {
     const { roomId, peerId } = socket.data;
@@ -56,6 +74,87 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
     }
   };
 
+  /**
+   * Puts a connection into the presence group `key` (a room, or a Nearby group): resumes the peer of a
+   * valid token, announces it to the group, and answers with the snapshot. With `crowded`, a full group
+   * lets its longest-present peer go instead of refusing the newcomer (Nearby keeps the most recent).
+   */
+  const enter = async (
+    socket: KopruSocket,
+    key: string,
+    request: { name: string; status?: PeerStatus | undefined; sessionToken?: string | undefined },
+    place: {
+      capacity: number;
+      crowded?: boolean;
+      device?: DeviceKind;
+      admit: (peerId: string, tokenValid: boolean) => Promise<RoomAccess | undefined>;
+    },
+  ) => {
+    const now = deps.clock.now();
+    if (socket.data.roomId && socket.data.roomId !== key) {
+      throw new AppError('ALREADY_IN_ROOM', 'leave the current room before joining another');
+    }
+    const tokenPeerId = request.sessionToken ? tokens.verify(request.sessionToken, key, now) : undefined;
+    const resumedPeerId = socket.data.peerId ?? tokenPeerId;
+    const peerId = resumedPeerId ?? deps.ids.peerId();
+    const access = await place.admit(peerId, tokenPeerId === peerId);
+    const previous = resumedPeerId ? await deps.presence.get(key, peerId) : undefined;
+    const info: PeerInfo = {
+      peerId,
+      name: request.name,
+      status: request.status ?? 'available',
+      joinedAt: previous?.info.joinedAt ?? now,
+      ...(place.device ? { device: place.device } : {}),
+    };
+    const record = { info, connectionId: socket.id };
+    let outcome = await deps.presence.join(key, record, place.capacity);
+    // Each pass removes one peer, so a group that others keep filling cannot hold this join for long.
+    for (let pass = 0; outcome.kind === 'full' && place.crowded && pass < MAX_CROWDED_PASSES; pass++) {
+      await letOldestGo(key);
+      outcome = await deps.presence.join(key, record, place.capacity);
+    }
+    if (outcome.kind === 'full') {
+      throw new AppError('ROOM_FULL', `this room is full (${place.capacity} people at most)`);
+    }
+    socket.data.roomId = key;
+    socket.data.peerId = peerId;
+    await socket.join([roomChannel(key), peerChannel(peerId)]);
+    if (outcome.kind === 'resumed') {
+      endOtherConnections(peerId, socket.id);
+      socket.to(roomChannel(key)).emit('presence:updated', { peer: info });
+    } else {
+      socket.to(roomChannel(key)).emit('presence:joined', { peer: info });
+    }
+    log.info({ roomId: key, peerId, outcome: outcome.kind }, 'peer joined');
+    hooks.onJoined?.(outcome.kind);
+    const reply = {
+      self: info,
+      sessionToken: tokens.issue(key, peerId, now),
+      peers: outcome.others,
+      iceServers: deps.iceServers(peerId),
+      ...(deps.iceServersTtl === undefined ? {} : { iceServersTtl: deps.iceServersTtl }),
+      relayOnlyDefault: deps.relayOnlyDefault ?? false,
+      resumed: resumedPeerId !== undefined,
+    };
+    return { reply, access };
+  };
+
+  /** Removes the longest-present peer of a full Nearby group; it is told why and let go. */
+  const letOldestGo = async (key: string): Promise<void> => {
+    const [oldest] = (await deps.presence.list(key)).sort((a, b) => a.joinedAt - b.joinedAt);
+    const record = oldest && (await deps.presence.get(key, oldest.peerId));
+    if (!oldest || !record) return;
+    if (!(await deps.presence.leave(key, oldest.peerId, record.connectionId))) return;
+    io.to(roomChannel(key)).emit('presence:left', { peerId: oldest.peerId, reason: 'left' });
+    const evicted = io.in(peerChannel(oldest.peerId));
+    evicted.emit('session:ended', {
+      reason: 'crowded',
+      message: 'too many devices behind this address are open; newer ones are shown instead',
+    });
+    evicted.disconnectSockets(true);
+    log.info({ roomId: key, peerId: oldest.peerId }, 'nearby peer let go: group full');
+  };
+
   return function register(socket: KopruSocket): void {
     const { onError } = hooks;
     refuseUnknownEvents(socket, onError);
@@ -65,58 +164,34 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
       'room:join',
       log,
       async (request): Promise<JoinReply> => {
-        const now = deps.clock.now();
-        if (socket.data.roomId && socket.data.roomId !== request.roomId) {
-          throw new AppError('ALREADY_IN_ROOM', 'leave the current room before joining another');
-        }
-        const tokenPeerId = request.sessionToken
-          ? tokens.verify(request.sessionToken, request.roomId, now)
-          : undefined;
-        const resumedPeerId = socket.data.peerId ?? tokenPeerId;
-        const peerId = resumedPeerId ?? deps.ids.peerId();
-        const access = await hooks.admit?.(socket, {
-          roomId: request.roomId,
-          password: request.password,
-          peerId,
-          tokenValid: tokenPeerId === peerId,
+        const { reply, access } = await enter(socket, request.roomId, request, {
+          capacity: deps.roomCapacity,
+          admit: async (peerId, tokenValid) =>
+            hooks.admit?.(socket, { roomId: request.roomId, password: request.password, peerId, tokenValid }),
         });
-        const previous = resumedPeerId ? await deps.presence.get(request.roomId, peerId) : undefined;
-        const info: PeerInfo = {
-          peerId,
-          name: request.name,
-          status: request.status ?? 'available',
-          joinedAt: previous?.info.joinedAt ?? now,
-        };
-        const outcome = await deps.presence.join(
-          request.roomId,
-          { info, connectionId: socket.id },
-          deps.roomCapacity,
-        );
-        if (outcome.kind === 'full') {
-          throw new AppError('ROOM_FULL', `this room is full (${deps.roomCapacity} people at most)`);
-        }
-        socket.data.roomId = request.roomId;
-        socket.data.peerId = peerId;
-        await socket.join([roomChannel(request.roomId), peerChannel(peerId)]);
-        if (outcome.kind === 'resumed') {
-          endOtherConnections(peerId, socket.id);
-          socket.to(roomChannel(request.roomId)).emit('presence:updated', { peer: info });
-        } else {
-          socket.to(roomChannel(request.roomId)).emit('presence:joined', { peer: info });
-        }
-        log.info({ roomId: request.roomId, peerId, outcome: outcome.kind }, 'peer joined');
-        hooks.onJoined?.(outcome.kind);
-        return {
-          roomId: request.roomId,
-          self: info,
-          sessionToken: tokens.issue(request.roomId, peerId, now),
-          peers: outcome.others,
-          iceServers: deps.iceServers(peerId),
-          ...(deps.iceServersTtl === undefined ? {} : { iceServersTtl: deps.iceServersTtl }),
-          relayOnlyDefault: deps.relayOnlyDefault ?? false,
-          ...(access ? { access } : {}),
-          resumed: resumedPeerId !== undefined,
-        };
+        return { roomId: request.roomId, ...reply, ...(access ? { access } : {}) };
+      },
+      onError,
+    );
+
+    onValidated(
+      socket,
+      'nearby:join',
+      log,
+      async (request): Promise<NearbyJoinReply> => {
+        if (!nearby.enabled) throw new AppError('NEARBY_OFF', 'Nearby is turned off on this server');
+        const address = hooks.addressOf?.(socket) ?? socket.handshake.address;
+        const key = nearbyKeyOf(deps.sessionSecret, address);
+        const { reply } = await enter(socket, key, request, {
+          capacity: nearby.max,
+          crowded: true,
+          device: deviceKindOf(socket.request.headers['user-agent']),
+          admit: async () => {
+            await hooks.admitNearby?.(socket);
+            return undefined;
+          },
+        });
+        return reply;
       },
       onError,
     );

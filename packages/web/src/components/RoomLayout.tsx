@@ -60,3 +60,17 @@ export function RoomLayout({ people, conversation, call, section, onSectionChang
     </main>
   );
 }
+
+/** The logo, name and tagline at the start of every page's top bar. */
+export function Brand() {
+  const { t } = useTranslation();
+  return (
+    <div className="brand">
+      <img src="/favicon.svg" alt="" width={32} height={32} />
+      <div>
+        <h1>{t('app.title')}</h1>
+        <p className="tagline">{t('app.tagline')}</p>
+      </div>
+    </div>
+  );
+}

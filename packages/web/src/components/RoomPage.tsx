@@ -1,39 +1,30 @@
-import { useMemo, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAttention } from '../hooks/useAttention.js';
-import { useCallManager, useFollowCall } from '../hooks/useCall.js';
-import { useMediaQuery } from '../hooks/useMediaQuery.js';
+import { NearbyList, NO_LINK_PROOFS } from '../home/NearbyList.js';
+import { useRememberRoom } from '../home/recent-rooms.js';
+import { useNearbySpace } from '../home/useNearby.js';
+import { useUnreadTitle } from '../hooks/useAttention.js';
 import { useAwayStatus, useRoomClient, useRoomView } from '../hooks/useRoom.js';
-import { useLinkStates, useSession, useUnread } from '../hooks/useSession.js';
 import { LinkProofContext, useLinkProofState } from '../security/LinkProofContext.js';
 import { inviteUrl, takeRoomLinkKey } from '../security/link-key.js';
-import { SecurityContext, usePrivacyOptions, useSecurityState } from '../security/SecurityContext.js';
-import { ConversationPanel } from './ConversationPanel.js';
-import { CallPanel } from './call/CallPanel.js';
-import { IncomingCallDialog } from './call/IncomingCallDialog.js';
+import { SecurityContext } from '../security/SecurityContext.js';
 import { HelpDialog } from './HelpDialog.js';
 import { InviteDialog } from './InviteDialog.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { PeerSpaceAlerts, PeerSpaceColumns, usePeerSpace } from './PeerSpace.js';
 import { PeoplePanel } from './PeoplePanel.js';
-import { RoomLayout, type Section } from './RoomLayout.js';
+import { Brand } from './RoomLayout.js';
 import { SelfCard } from './SelfCard.js';
 import { DamagedLinkNotice } from './security/LinkProof.js';
 import { PASSWORD_CODES, PasswordPrompt } from './security/PasswordPrompt.js';
-import { PendingOffers } from './transfer/PendingOffers.js';
 
 export function RoomPage({ roomId }: { roomId: string }) {
   const { t } = useTranslation();
   const client = useRoomClient(roomId);
+  useRememberRoom(roomId);
   const { state, status, error, ended } = useRoomView(client);
   useAwayStatus(client);
   const [dialog, setDialog] = useState<'invite' | 'help'>();
-  const [selected, setSelected] = useState<string>();
-  const [section, setSection] = useState<Section>('people');
-  const privacy = usePrivacyOptions(client);
-  // Read before the session is built: its first connections already prove the key.
-  const [linkKey] = useState(() => takeRoomLinkKey(roomId));
-  const { session, chat } = useSession(client, { ...privacy.sessionOptions, linkKey: () => linkKey.key });
-  const security = useSecurityState(client, session, privacy.relayOnly);
   // Once asked for the password, a refused attempt (wrong, or too many) keeps the prompt up.
   const [askedForPassword, setAskedForPassword] = useState(false);
   const passwordError =
@@ -43,37 +34,41 @@ export function RoomPage({ roomId }: { roomId: string }) {
       ? error
       : undefined;
   if (passwordError && !askedForPassword) setAskedForPassword(true);
-  const unread = useUnread(chat);
-  const linkStates = useLinkStates(session);
-  const call = useCallManager(session);
-  useFollowCall(call, () => setSection('call'));
-  useAttention(chat, unread.total);
-  const narrow = useMediaQuery('(max-width: 760px)');
-  const names = useMemo(() => new Map([...state.peers.values()].map((p) => [p.peerId, p.name])), [state]);
-  const linkProofs = useLinkProofState(session, security.verified, names, !!linkKey.key, linkKey.damaged);
-  const selectConversation = (conversationId: string) => {
-    setSelected(conversationId);
-    setSection('conversation');
-  };
+  // Read before the session is built: its first connections already prove the key.
+  const [linkKey] = useState(() => takeRoomLinkKey(roomId));
+  const space = usePeerSpace(client, state, { linkKey: () => linkKey.key });
+  const linkProofs = useLinkProofState(
+    space.session,
+    space.security.verified,
+    space.names,
+    !!linkKey.key,
+    linkKey.damaged,
+  );
+  // The invite-link proof is the room's: Nearby's parts of the page stay outside it.
+  const withLinkProofs = (node: ReactNode) => (
+    <LinkProofContext.Provider value={linkProofs}>{node}</LinkProofContext.Provider>
+  );
+  // Nearby too, while "Visible to nearby devices" is on: its conversations open in this page's columns.
+  const nearby = useNearbySpace(space.relayOnly);
+  const [shown, setShown] = useState<'room' | 'nearby'>('room');
+  const active = shown === 'nearby' ? nearby.space : space;
+  useUnreadTitle(space.unread.total + nearby.space.unread.total);
   const roomUrl = inviteUrl(roomId, linkKey.key);
   const name = state.self?.name ?? client.name;
 
   const page = (
     <div className="app">
       <header className="topbar">
-        <div className="brand">
-          <img src="/favicon.svg" alt="" width={32} height={32} />
-          <div>
-            <h1>{t('app.title')}</h1>
-            <p className="tagline">{t('app.tagline')}</p>
-          </div>
-        </div>
+        <Brand />
         <nav className="actions" aria-label={t('room.label')}>
+          <a className="button" href="/">
+            {t('home.label')}
+          </a>
           <button type="button" onClick={() => setDialog('invite')}>
             {t('room.invite')}
           </button>
-          {/* The server answers `/` with a redirect to a fresh room. */}
-          <button type="button" onClick={() => window.location.assign('/')}>
+          {/* The server answers `/new` with a redirect to a fresh room. */}
+          <button type="button" onClick={() => window.location.assign('/new')}>
             {t('room.newRoom')}
           </button>
           <button type="button" onClick={() => setDialog('help')}>
@@ -82,7 +77,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
           <LanguageSwitch />
         </nav>
       </header>
-      <DamagedLinkNotice />
+      {withLinkProofs(<DamagedLinkNotice />)}
       {passwordError && <PasswordPrompt client={client} error={passwordError} />}
       {(status === 'refused' && error && !passwordError) || ended ? (
         <div className="banner" role="alert">
@@ -99,39 +94,41 @@ export function RoomPage({ roomId }: { roomId: string }) {
           )}
         </div>
       ) : null}
-      <PendingOffers
-        session={session}
-        openConversationId={selected}
-        names={names}
-        onShow={selectConversation}
-      />
-      <RoomLayout
-        section={section}
-        onSectionChange={setSection}
-        people={
-          <>
-            <SelfCard client={client} name={name} status={status} />
-            <PeoplePanel
-              state={state}
-              selectedPeerId={selected}
-              onSelect={selectConversation}
-              badges={unread.counts}
-            />
-          </>
-        }
-        conversation={
-          <ConversationPanel
-            session={session}
-            chat={chat}
-            conversationId={selected}
-            peer={selected ? state.peers.get(selected) : undefined}
-            names={names}
-            linkState={selected ? linkStates.get(selected) : undefined}
-            visible={!narrow || section === 'conversation'}
+      {withLinkProofs(<PeerSpaceAlerts space={space} onShow={() => setShown('room')} />)}
+      <PeerSpaceAlerts space={nearby.space} onShow={() => setShown('nearby')} />
+      <SecurityContext.Provider value={active.security}>
+        <LinkProofContext.Provider value={shown === 'room' ? linkProofs : NO_LINK_PROOFS}>
+          <PeerSpaceColumns
+            space={active}
+            people={
+              <>
+                <SecurityContext.Provider value={space.security}>
+                  <LinkProofContext.Provider value={linkProofs}>
+                    <SelfCard client={client} name={name} status={status} />
+                    <PeoplePanel
+                      state={state}
+                      selectedPeerId={shown === 'room' ? space.selected : undefined}
+                      onSelect={(conversationId) => {
+                        setShown('room');
+                        space.select(conversationId);
+                      }}
+                      badges={space.unread.counts}
+                    />
+                  </LinkProofContext.Provider>
+                </SecurityContext.Provider>
+                <NearbyList
+                  nearby={nearby}
+                  shown={shown === 'nearby'}
+                  onSelect={(peerId) => {
+                    setShown('nearby');
+                    nearby.space.select(peerId);
+                  }}
+                />
+              </>
+            }
           />
-        }
-        call={<CallPanel call={call} names={names} linkStates={linkStates} />}
-      />
+        </LinkProofContext.Provider>
+      </SecurityContext.Provider>
       <InviteDialog
         open={dialog === 'invite'}
         url={roomUrl}
@@ -140,15 +137,10 @@ export function RoomPage({ roomId }: { roomId: string }) {
         withoutKey={!linkKey.key}
       />
       <HelpDialog open={dialog === 'help'} onClose={() => setDialog(undefined)} />
-      <IncomingCallDialog call={call} names={names} />
     </div>
   );
   // The security context (routes, safety numbers, relay-only) for every panel of the page.
-  return (
-    <SecurityContext.Provider value={security}>
-      <LinkProofContext.Provider value={linkProofs}>{page}</LinkProofContext.Provider>
-    </SecurityContext.Provider>
-  );
+  return <SecurityContext.Provider value={space.security}>{page}</SecurityContext.Provider>;
 }
 
 /** Refusals with a message of their own; anything else shows the server's message. */

@@ -4,13 +4,16 @@ import { useTranslation } from 'react-i18next';
 
 const BASE_TITLE = 'Köprü';
 
-/** Title badge "(3) Köprü" while messages are unread, and a desktop notification when the tab is hidden. */
-export function useAttention(chat: ChatManager | undefined, unreadTotal: number): void {
-  const { t } = useTranslation();
+/** Title badge "(3) Köprü" while messages are unread (the page's total, over all its conversations). */
+export function useUnreadTitle(unreadTotal: number): void {
   useEffect(() => {
     document.title = unreadTotal > 0 ? `(${unreadTotal}) ${BASE_TITLE}` : BASE_TITLE;
   }, [unreadTotal]);
+}
 
+/** A desktop notification for each message that arrives while the tab is hidden (if the user allowed them). */
+export function useMessageNotifications(chat: ChatManager | undefined): void {
+  const { t } = useTranslation();
   useEffect(() => {
     if (!chat) return;
     return chat.on('incoming', ({ message }) => {

@@ -15,16 +15,20 @@ export function useRoomClient(roomId: string): RoomClient {
   const [client] = useState(() =>
     createRoomClient({ roomId, sessionStorage: window.sessionStorage, localStorage: window.localStorage }),
   );
+  useEffect(() => client.start(), [client]);
+  useCloseOnPageHide(client);
+  return client;
+}
+
+/** A closed tab leaves at once instead of waiting for the server to notice the dead socket. */
+export function useCloseOnPageHide(client: RoomClient): void {
   useEffect(() => {
-    client.start();
-    // A closed tab leaves at once instead of waiting for the server to notice the dead socket.
     const onPageHide = (event: PageTransitionEvent) => {
       if (!event.persisted) client.close();
     };
     window.addEventListener('pagehide', onPageHide);
     return () => window.removeEventListener('pagehide', onPageHide);
   }, [client]);
-  return client;
 }
 
 export function useRoomView(client: RoomClient): RoomView {

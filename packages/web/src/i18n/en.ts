@@ -42,6 +42,34 @@ export const en = {
     noMatch: 'No one matches “{{query}}”.',
     you: 'you',
   },
+  home: {
+    label: 'Home',
+    yourDevices: 'Your devices',
+    yourDevicesNone:
+      'Pairing devices is not available yet. Open Köprü on your other device on the same network and it appears under Nearby, or open the same room link on both.',
+    startRoomTitle: 'Start a room',
+    startRoomHint: 'A new room with its own private link and QR code, for people anywhere.',
+    startRoom: 'Start a room',
+    recentRooms: 'Recent rooms',
+    recentRoomsNone: 'Rooms you open appear here.',
+  },
+  nearby: {
+    title: 'Nearby',
+    visible: 'Visible to nearby devices',
+    visibleHint:
+      'Devices behind the same public address (usually the same Wi-Fi) with Köprü open see your name and device kind. Nothing is sent without being accepted.',
+    hidden: 'You are hidden from nearby devices, and they are not shown here.',
+    off: 'Nearby is turned off on this server.',
+    crowded:
+      'So many devices on this network have Köprü open that newer ones are listed instead. Reload to be listed again.',
+    list: 'Nearby devices',
+    empty: 'No other device here yet. Open Köprü on another device on this network.',
+    device: {
+      phone: 'Phone',
+      tablet: 'Tablet',
+      computer: 'Computer',
+    },
+  },
   status: {
     available: 'Available',
     'in-call': 'In a call',

@@ -43,6 +43,34 @@ export const tr: Resources = {
     noMatch: '“{{query}}” ile eşleşen kimse yok.',
     you: 'siz',
   },
+  home: {
+    label: 'Ana sayfa',
+    yourDevices: 'Cihazlarınız',
+    yourDevicesNone:
+      'Cihaz eşleştirme henüz yok. Diğer cihazınızda aynı ağda Köprü’yü açın, Yakındakiler altında görünür; ya da iki cihazda aynı oda bağlantısını açın.',
+    startRoomTitle: 'Oda başlat',
+    startRoomHint: 'Her yerden insanlar için kendi özel bağlantısı ve QR kodu olan yeni bir oda.',
+    startRoom: 'Oda başlat',
+    recentRooms: 'Son odalar',
+    recentRoomsNone: 'Açtığınız odalar burada görünür.',
+  },
+  nearby: {
+    title: 'Yakındakiler',
+    visible: 'Yakındaki cihazlara görün',
+    visibleHint:
+      'Aynı genel adresin arkasındaki (genellikle aynı Wi-Fi) ve Köprü’yü açmış cihazlar adınızı ve cihaz türünüzü görür. Kabul edilmeden hiçbir şey gönderilmez.',
+    hidden: 'Yakındaki cihazlardan gizlisiniz; onlar da burada gösterilmiyor.',
+    off: 'Bu sunucuda Yakındakiler kapalı.',
+    crowded:
+      'Bu ağda Köprü’yü açmış o kadar çok cihaz var ki yerinize daha yenileri listeleniyor. Yeniden listelenmek için sayfayı yenileyin.',
+    list: 'Yakındaki cihazlar',
+    empty: 'Burada henüz başka cihaz yok. Bu ağdaki başka bir cihazda Köprü’yü açın.',
+    device: {
+      phone: 'Telefon',
+      tablet: 'Tablet',
+      computer: 'Bilgisayar',
+    },
+  },
   status: {
     available: 'Müsait',
     'in-call': 'Görüşmede',

@@ -35,12 +35,16 @@ export const useSecurity = (): SecurityState | undefined => useContext(SecurityC
  * The session options security needs, made before the session: the long-lived certificate and the
  * relay-only policy (read whenever a mesh is built, so no connection starts under the wrong one).
  */
-export function usePrivacyOptions(client: RoomClient): {
+export function usePrivacyOptions(
+  client: RoomClient,
+  /** The page's setting, when it has two sessions (a room and Nearby): one switch governs both. */
+  shared?: RelayOnlySetting,
+): {
   relayOnly: RelayOnlySetting;
   sessionOptions: Pick<SessionOptions, 'mesh' | 'iceTransportPolicy'>;
 } {
   const [relayOnly] = useState(
-    () => new RelayOnlySetting(window.localStorage, () => client.relayOnlyDefault),
+    () => shared ?? new RelayOnlySetting(window.localStorage, () => client.relayOnlyDefault),
   );
   const [sessionOptions] = useState(() => {
     const certificates = dtlsCertificates();
