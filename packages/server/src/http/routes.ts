@@ -74,7 +74,16 @@ export function createHttpApp(
       '/assets',
       express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
     );
-    app.use(express.static(webDir, { index: false, maxAge: '1h' }));
+    app.use(
+      express.static(webDir, {
+        index: false,
+        maxAge: '1h',
+        // The service worker and the manifest name the current build: a browser must always ask for them.
+        setHeaders: (res, file) => {
+          if (/[\\/](sw\.js|manifest\.webmanifest)$/.test(file)) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     const shell: RequestHandler = (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(indexHtml);

@@ -53,6 +53,12 @@ export const en = {
     recentRooms: 'Recent rooms',
     recentRoomsNone: 'Rooms you open appear here.',
   },
+  pwa: {
+    offline: 'You are offline — waiting for the network.',
+    updateReady: 'A new version of Köprü is ready.',
+    reload: 'Reload to update',
+    install: 'Install Köprü',
+  },
   nearby: {
     title: 'Nearby',
     visible: 'Visible to nearby devices',

@@ -54,6 +54,12 @@ export const tr: Resources = {
     recentRooms: 'Son odalar',
     recentRoomsNone: 'Açtığınız odalar burada görünür.',
   },
+  pwa: {
+    offline: 'Çevrimdışısınız — ağ bekleniyor.',
+    updateReady: 'Köprü’nün yeni sürümü hazır.',
+    reload: 'Güncellemek için yeniden yükle',
+    install: 'Köprü’yü yükle',
+  },
   nearby: {
     title: 'Yakındakiler',
     visible: 'Yakındaki cihazlara görün',
