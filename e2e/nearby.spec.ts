@@ -119,7 +119,7 @@ test.describe('Nearby on the home screen', () => {
     await expect(nearbyDevice(ayla, 'Bora')).toBeVisible({ timeout: LISTED_WITHIN_MS });
 
     await bora.goto('/r/abcdefghijkl');
-    await expect(bora.getByRole('list', { name: 'People in this room' })).toBeVisible();
+    await expect(bora.getByRole('button', { name: 'Invite' })).toBeVisible();
     await bora.goto('/');
     await expect(bora.getByRole('link', { name: /abcdefghijkl/ })).toBeVisible();
   });

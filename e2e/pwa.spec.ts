@@ -106,7 +106,7 @@ test.describe('installable app', () => {
     await expect(page.getByText('You are offline — waiting for the network.')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Nearby' })).toBeVisible();
     await page.goto('/r/abcdefghijkl');
-    await expect(page.getByRole('list', { name: 'People in this room' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Invite' })).toBeVisible();
     await expect(page.getByText('You are offline — waiting for the network.')).toBeVisible();
 
     await context.setOffline(false);
