@@ -47,6 +47,8 @@ export interface AppDeps {
   allowedOrigins?: readonly string[];
   /** TEST ONLY (see security/test-only-sdp-tamper.ts): rewrite DTLS fingerprints in relayed SDP. */
   testOnlyTamperSdp?: boolean;
+  /** Whether the page should register its service worker (`GET /app.json`); true when omitted. */
+  serviceWorker?: boolean;
   /** Built web app to serve; omitted in server-only tests. */
   webDir?: string;
   trustProxy?: boolean | number | string;

@@ -72,6 +72,9 @@ async function main(): Promise<void> {
       // Several nodes: passwords and per-address limits must hold whichever node a client reaches.
       ...(cluster ? { roomAccess: cluster.roomAccess, rateLimitStore: cluster.rateLimitStore } : {}),
       webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
+      // Browsers refuse a service worker behind a certificate they do not trust (and say so in the
+      // console): with its own self-signed one the server tells the page not to try.
+      serviceWorker: tls === undefined || tls.source === 'files',
       trustProxy: config.TRUST_PROXY,
     },
     {

@@ -80,6 +80,14 @@ describe('HTTP', () => {
     }
   });
 
+  it('tells the page at /app.json whether to register its service worker', async () => {
+    const trusted = await startServer();
+    const selfSigned = await startServer({ serviceWorker: false });
+
+    expect(await (await fetch(`${trusted.url}/app.json`)).json()).toEqual({ serviceWorker: true });
+    expect(await (await fetch(`${selfSigned.url}/app.json`)).json()).toEqual({ serviceWorker: false });
+  });
+
   it('answers an unknown path with a JSON 404', async () => {
     const server = await startServer();
 

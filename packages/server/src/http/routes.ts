@@ -60,6 +60,12 @@ export function createHttpApp(
     res.json({ status: 'ok', uptimeSeconds: Math.round((deps.clock.now() - startedAt) / 1000) });
   });
 
+  // What the page needs to know before it starts: whether installing (a service worker) can work here.
+  app.get('/app.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json({ serviceWorker: deps.serviceWorker ?? true });
+  });
+
   // A new room: an unguessable id made here. `#new` (kept by browsers across the redirect, never sent
   // back): the page makes the room's invite-link key itself, so the server never learns it
   // (docs/security.md#invite-link-proof).

@@ -40,9 +40,13 @@ function useServiceWorker(): { waiting: ServiceWorker | undefined } {
         });
       });
     };
-    container.register('/sw.js').then(watch, (error: unknown) => {
-      console.info('Köprü runs without offline support here:', error);
-    });
+    // The server knows whether its certificate is one browsers trust (not its own self-signed one).
+    fetch('/app.json')
+      .then((res) => res.json() as Promise<{ serviceWorker?: unknown }>)
+      .then((config) =>
+        config.serviceWorker === true ? container.register('/sw.js').then(watch) : undefined,
+      )
+      .catch((error: unknown) => console.info('Köprü runs without offline support here:', error));
     return () => container.removeEventListener('controllerchange', onControllerChange);
   }, []);
   return { waiting };
