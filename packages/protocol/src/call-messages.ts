@@ -52,11 +52,14 @@ export const callPeersSchema = z.object({
     .max(CALL_PARTICIPANTS_MAX - 2),
 });
 
-/** The sender will not join: it said no, is in another call, or the call would exceed its cap. */
+/**
+ * The sender will not join: it said no, is in another call, the call would exceed its cap, or it is the
+ * command-line client (`terminal`), which has no camera or microphone.
+ */
 export const callDeclineSchema = z.object({
   type: z.literal('call-decline'),
   callId: callIdSchema,
-  reason: z.enum(['declined', 'busy', 'full']),
+  reason: z.enum(['declined', 'busy', 'full', 'terminal']),
 });
 
 /** The inviter withdrew the invitation before it was answered (pressed hang up, or it rang out). */

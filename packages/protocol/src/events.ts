@@ -3,6 +3,7 @@ import type { Ack } from './errors.js';
 import { type IceRefreshReply, type IceServer, iceServerSchema, iceServersTtlSchema } from './ice.js';
 import { LIMITS } from './limits.js';
 import {
+  clientKindSchema,
   displayNameSchema,
   type LeaveReason,
   leaveReasonSchema,
@@ -34,6 +35,8 @@ export const joinRequestSchema = z.object({
   roomId: roomIdSchema,
   name: displayNameSchema,
   status: peerStatusSchema.optional(),
+  /** The kind of program joining (shown beside the name); a browser when absent. */
+  client: clientKindSchema.optional(),
   /** Token from an earlier join: returns the same peer id (a reload or reconnect is the same person). */
   sessionToken: z.string().max(LIMITS.sessionTokenMax).optional(),
   /** The room's password, when it has one (`PASSWORD_REQUIRED`); not needed when the token resumes. */

@@ -36,10 +36,19 @@ export const DEVICE_KINDS = ['phone', 'tablet', 'computer'] as const;
 export const deviceKindSchema = z.enum(DEVICE_KINDS);
 export type DeviceKind = z.infer<typeof deviceKindSchema>;
 
+/**
+ * What kind of program a person uses: `browser` (the web app) or `terminal` (the `kopru` command line,
+ * which has no camera or microphone: it declines calls). Absent means a browser.
+ */
+export const CLIENT_KINDS = ['browser', 'terminal'] as const;
+export const clientKindSchema = z.enum(CLIENT_KINDS);
+export type ClientKind = z.infer<typeof clientKindSchema>;
+
 export const peerInfoSchema = z.object({
   peerId: peerIdSchema,
   name: displayNameSchema,
   status: peerStatusSchema,
+  client: clientKindSchema.optional(),
   /** Server time (ms since epoch) when this peer first joined the room in its current session. */
   joinedAt: z.number().int().nonnegative(),
   /** Only in Nearby: the kind of device, stamped by the server. */

@@ -23,8 +23,13 @@ export {
 export {
   browserPeerConnection,
   type CreatePeerConnection,
+  type DataChannelEventMap,
   type DataChannelLike,
+  type IceCandidateEventLike,
+  type PeerConnectionEventMap,
   type PeerConnectionLike,
+  type SessionDescriptionLike,
+  type StatsReportLike,
   type TrackEventLike,
 } from './rtc-types.js';
 export { type DtlsFingerprint, parseFingerprints, primaryFingerprint } from './sdp.js';

@@ -1,6 +1,7 @@
 import {
   type Ack,
   AppError,
+  type ClientKind,
   type ClientToServerEvents,
   type JoinReply,
   type LeaveReason,
@@ -71,6 +72,8 @@ export interface SignalingOptions {
   /** Read at each (re)join, so a rename while offline is not lost. */
   profile: () => { name: string; status: PeerStatus };
   tokens: TokenStore;
+  /** What others see beside our name: the web app (default) or the command line. */
+  client?: ClientKind;
   /** How long a request waits for its answer. */
   requestTimeoutMs?: number;
   /** Randomness for spreading reconnects (Math.random by default; tests pass a fixed one). */
@@ -227,7 +230,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     const password = this.password;
     this.password = undefined;
     try {
-      const profile = { name, status, ...(sessionToken ? { sessionToken } : {}) };
+      const profile = {
+        name,
+        status,
+        ...(this.opts.client ? { client: this.opts.client } : {}),
+        ...(sessionToken ? { sessionToken } : {}),
+      };
       const reply: JoinReply = this.opts.nearby
         ? { roomId: this.opts.roomId, ...(await this.request('nearby:join', profile)) }
         : await this.request('room:join', {

@@ -1,5 +1,6 @@
 import {
   AppError,
+  type ClientKind,
   type DeviceKind,
   type JoinReply,
   type JoinRequest,
@@ -82,7 +83,12 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
   const enter = async (
     socket: KopruSocket,
     key: string,
-    request: { name: string; status?: PeerStatus | undefined; sessionToken?: string | undefined },
+    request: {
+      name: string;
+      status?: PeerStatus | undefined;
+      client?: ClientKind | undefined;
+      sessionToken?: string | undefined;
+    },
     place: {
       capacity: number;
       crowded?: boolean;
@@ -103,6 +109,7 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
       peerId,
       name: request.name,
       status: request.status ?? 'available',
+      ...(request.client ? { client: request.client } : {}),
       joinedAt: previous?.info.joinedAt ?? now,
       ...(place.device ? { device: place.device } : {}),
     };

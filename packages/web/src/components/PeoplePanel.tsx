@@ -35,7 +35,19 @@ function PersonRow({
       >
         <span className={`status-dot status-${peer.status}`} aria-hidden="true" />
         <span className="person-text">
-          <span className="person-name">{peer.name}</span>
+          <span className="person-name">
+            {peer.name}
+            {peer.client === 'terminal' && (
+              <span
+                className="client-icon"
+                role="img"
+                aria-label={t('status.terminal')}
+                title={t('status.terminal')}
+              >
+                {'>_'}
+              </span>
+            )}
+          </span>
           <span className="person-status">
             {t(`status.${peer.status}`)} <PeerSecurityBadge peerId={peer.peerId} />{' '}
             <LinkProofBadge peerId={peer.peerId} />

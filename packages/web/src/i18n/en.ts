@@ -80,6 +80,7 @@ export const en = {
     available: 'Available',
     'in-call': 'In a call',
     away: 'Away',
+    terminal: 'On the command line',
   },
   language: {
     label: 'Language',
@@ -225,6 +226,7 @@ export const en = {
       declined: '{{name}} declined the call.',
       busy: '{{name}} is in another call.',
       full: 'The call is full for {{name}}.',
+      terminal: '{{name}} is on the command line and cannot take calls.',
       'no-answer': 'No answer from {{name}}.',
       rejected: 'You declined the call from {{name}}.',
       missed: 'Missed call from {{name}}.',
@@ -235,6 +237,7 @@ export const en = {
       declined: '{{name}} declined.',
       busy: '{{name}} is in another call.',
       full: 'The call is full for {{name}}.',
+      terminal: '{{name}} is on the command line and cannot take calls.',
       'no-answer': 'No answer from {{name}}.',
     },
     sources: {

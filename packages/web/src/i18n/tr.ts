@@ -81,6 +81,7 @@ export const tr: Resources = {
     available: 'Müsait',
     'in-call': 'Görüşmede',
     away: 'Uzakta',
+    terminal: 'Komut satırında',
   },
   language: {
     label: 'Dil',
@@ -226,6 +227,7 @@ export const tr: Resources = {
       declined: '{{name}} aramayı reddetti.',
       busy: '{{name}} başka bir görüşmede.',
       full: '{{name}} için görüşme dolu.',
+      terminal: '{{name}} komut satırında; arama alamaz.',
       'no-answer': '{{name}} yanıt vermedi.',
       rejected: '{{name}} kişisinden gelen aramayı reddettiniz.',
       missed: '{{name}} kişisinden cevapsız arama.',
@@ -236,6 +238,7 @@ export const tr: Resources = {
       declined: '{{name}} reddetti.',
       busy: '{{name}} başka bir görüşmede.',
       full: '{{name}} için görüşme dolu.',
+      terminal: '{{name}} komut satırında; arama alamaz.',
       'no-answer': '{{name}} yanıt vermedi.',
     },
     sources: {

@@ -1,0 +1,229 @@
+import type {
+  CreatePeerConnection,
+  DataChannelLike,
+  Logger,
+  PeerConnectionEventMap,
+  PeerConnectionLike,
+  SessionDescriptionLike,
+  StatsReportLike,
+} from '@kopru/client';
+import { cleanup, type DescriptionType, PeerConnection, type RtcConfig } from 'node-datachannel';
+import { RTCDataChannel } from 'node-datachannel/polyfill';
+
+type NativePeerConnection = PeerConnection;
+type Listener<K extends keyof PeerConnectionEventMap> = (event: PeerConnectionEventMap[K]) => void;
+
+/**
+ * libdatachannel's default local `max-message-size` (256 KiB, like Chromium's), announced in our SDP; the
+ * usable size is the smaller of both sides' (`maxMessageSize()` once the remote description is set).
+ */
+const LOCAL_MAX_MESSAGE_SIZE = 256 * 1024;
+
+/** Köprü's ICE servers (browser shape) in libdatachannel's: TURN usernames hold a `:`, so never in a URL. */
+export function nativeIceServers(servers: readonly RTCIceServer[]): RtcConfig['iceServers'] {
+  const out: RtcConfig['iceServers'] = [];
+  for (const server of servers) {
+    const urls = Array.isArray(server.urls) ? server.urls : [server.urls];
+    for (const url of urls) {
+      const match = /^(stuns?|turns?):([^:?]+|\[[^\]]+\])(?::(\d+))?(?:\?transport=(udp|tcp))?$/.exec(url);
+      if (!match) continue;
+      const [, scheme = '', hostname = '', port, transport] = match;
+      if (scheme.startsWith('stun')) {
+        out.push(`stun:${hostname}:${port ?? '3478'}`);
+        continue;
+      }
+      if (typeof server.username !== 'string' || typeof server.credential !== 'string') continue;
+      out.push({
+        hostname: hostname.replace(/^\[|\]$/g, ''),
+        port: Number(port ?? (scheme === 'turns' ? 5349 : 3478)),
+        username: server.username,
+        password: server.credential,
+        relayType: scheme === 'turns' ? 'TurnTls' : transport === 'tcp' ? 'TurnTcp' : 'TurnUdp',
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The RTCPeerConnection the client core expects (`PeerConnectionLike`), on libdatachannel's native
+ * `PeerConnection`. node-datachannel's own polyfill is used for the DataChannels, but not for the
+ * connection: its `setLocalDescription()` ignores a call without a type and has no rollback, and it
+ * negotiates on its own, so perfect negotiation (`perfect-negotiation.ts`) could not drive it. Here
+ * automatic negotiation is off and `setLocalDescription()` makes the offer or answer the state calls for,
+ * as in a browser. What libdatachannel cannot do: `restartIce` (the recovery ladder then rebuilds the
+ * connection) and changing ICE servers on a live connection (new ones apply to the next connection).
+ */
+export class NodePeerConnection implements PeerConnectionLike {
+  private readonly native: NativePeerConnection;
+  private readonly listeners = new Map<keyof PeerConnectionEventMap, Set<(event: never) => void>>();
+  private pendingDescription: ((description: SessionDescriptionLike) => void) | undefined;
+  private negotiationAnnounced = false;
+  private isClosed = false;
+
+  constructor(
+    configuration: RTCConfiguration,
+    private readonly logger: Logger,
+  ) {
+    this.native = new PeerConnection('kopru', {
+      iceServers: nativeIceServers(configuration.iceServers ?? []),
+      iceTransportPolicy: configuration.iceTransportPolicy === 'relay' ? 'relay' : 'all',
+      disableAutoNegotiation: true,
+      maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
+    });
+    this.native.onLocalDescription((sdp, type) => {
+      const resolve = this.pendingDescription;
+      this.pendingDescription = undefined;
+      resolve?.({ type: type as RTCSdpType, sdp });
+    });
+    this.native.onLocalCandidate((candidate, mid) => {
+      const init: RTCIceCandidateInit = { candidate, sdpMid: mid, sdpMLineIndex: 0 };
+      this.dispatch('icecandidate', { candidate: { toJSON: () => init } });
+    });
+    this.native.onGatheringStateChange((state) => {
+      if (state === 'complete') this.dispatch('icecandidate', { candidate: null });
+    });
+    this.native.onStateChange(() => this.dispatch('connectionstatechange', {}));
+    this.native.onIceStateChange(() => this.dispatch('iceconnectionstatechange', {}));
+    this.native.onSignalingStateChange(() => this.dispatch('signalingstatechange', {}));
+  }
+
+  get signalingState(): RTCSignalingState {
+    return this.isClosed ? 'closed' : this.native.signalingState();
+  }
+
+  get iceConnectionState(): RTCIceConnectionState {
+    if (this.isClosed) return 'closed';
+    const state = this.native.iceState();
+    return state === 'completed' ? 'connected' : state;
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.isClosed ? 'closed' : this.native.state();
+  }
+
+  get localDescription(): SessionDescriptionLike | null {
+    return this.description(this.native.localDescription());
+  }
+
+  get remoteDescription(): SessionDescriptionLike | null {
+    return this.description(this.native.remoteDescription());
+  }
+
+  get sctp(): { readonly maxMessageSize: number } | null {
+    if (this.isClosed || !this.native.remoteDescription()) return null;
+    return { maxMessageSize: this.native.maxMessageSize() };
+  }
+
+  async setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
+    if (description?.type === 'rollback') {
+      this.native.setLocalDescription('rollback');
+      return;
+    }
+    const made = new Promise<SessionDescriptionLike>((resolve) => {
+      this.pendingDescription = resolve;
+    });
+    // Without a type, what the state calls for (as a browser does): an answer to a remote offer, else an offer.
+    const type: DescriptionType =
+      (description?.type as DescriptionType | undefined) ??
+      (this.native.signalingState() === 'have-remote-offer' ? 'answer' : 'offer');
+    this.native.setLocalDescription(type);
+    await made;
+  }
+
+  async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    if (!description.sdp) throw new Error('remote description without SDP');
+    this.native.setRemoteDescription(description.sdp, description.type as DescriptionType);
+  }
+
+  async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
+    // An empty candidate (end of candidates) needs nothing: libdatachannel keeps checking what it has.
+    if (!candidate?.candidate) return;
+    this.native.addRemoteCandidate(candidate.candidate, candidate.sdpMid ?? '0');
+  }
+
+  restartIce(): void {
+    this.logger.info('ICE restart is not supported by libdatachannel; the recovery ladder will rebuild');
+  }
+
+  setConfiguration(_configuration: RTCConfiguration): void {
+    // libdatachannel fixes ICE servers at construction; fresh TURN credentials reach the next connection.
+  }
+
+  createDataChannel(label: string, init: RTCDataChannelInit): DataChannelLike {
+    const native = this.native.createDataChannel(label, {
+      negotiated: init.negotiated ?? false,
+      ...(init.id === undefined ? {} : { id: init.id }),
+      unordered: init.ordered === false,
+      ...(init.maxRetransmits === undefined ? {} : { maxRetransmits: init.maxRetransmits }),
+      ...(init.maxPacketLifeTime === undefined ? {} : { maxPacketLifeTime: init.maxPacketLifeTime }),
+    });
+    // As in a browser, the first channel of a connection without a description needs a negotiation.
+    if (!this.negotiationAnnounced && !this.native.localDescription()) {
+      this.negotiationAnnounced = true;
+      queueMicrotask(() => {
+        if (!this.isClosed) this.dispatch('negotiationneeded', {});
+      });
+    }
+    return new RTCDataChannel(native, init) as unknown as DataChannelLike;
+  }
+
+  addTransceiver(): RTCRtpTransceiver {
+    throw new Error('media is not available on the command line');
+  }
+
+  async getStats(): Promise<StatsReportLike> {
+    const report = new Map<string, unknown>();
+    const pair = this.isClosed ? null : this.native.getSelectedCandidatePair();
+    if (!pair) return report;
+    report.set('local', { type: 'local-candidate', candidateType: pair.local.type });
+    report.set('remote', { type: 'remote-candidate', candidateType: pair.remote.type });
+    report.set('pair', {
+      type: 'candidate-pair',
+      localCandidateId: 'local',
+      remoteCandidateId: 'remote',
+      bytesSent: this.native.bytesSent(),
+      bytesReceived: this.native.bytesReceived(),
+    });
+    report.set('transport', { type: 'transport', selectedCandidatePairId: 'pair' });
+    return report;
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.native.close();
+    this.dispatch('connectionstatechange', {});
+  }
+
+  addEventListener<K extends keyof PeerConnectionEventMap>(type: K, listener: Listener<K>): void {
+    const set = this.listeners.get(type) ?? new Set();
+    set.add(listener as (event: never) => void);
+    this.listeners.set(type, set);
+  }
+
+  private dispatch<K extends keyof PeerConnectionEventMap>(type: K, event: PeerConnectionEventMap[K]): void {
+    for (const listener of this.listeners.get(type) ?? []) {
+      try {
+        (listener as Listener<K>)(event);
+      } catch (error) {
+        this.logger.error('peer connection listener threw', { type, error: String(error) });
+      }
+    }
+  }
+
+  private description(value: { type: string; sdp: string } | null): SessionDescriptionLike | null {
+    if (this.isClosed || !value) return null;
+    return { type: value.type as RTCSdpType, sdp: value.sdp };
+  }
+}
+
+/** The client core's `createPeerConnection` seam, on node-datachannel. */
+export function nodePeerConnection(logger: Logger): CreatePeerConnection {
+  return (configuration) => new NodePeerConnection(configuration, logger);
+}
+
+/** Lets the process exit: libdatachannel's threads otherwise keep it alive. */
+export function releaseNodeDataChannel(): void {
+  cleanup();
+}
