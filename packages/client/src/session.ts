@@ -7,6 +7,7 @@ import { awaitsAck } from './chat/outbox.js';
 import { isChatFrame, ROOM_CONVERSATION_ID } from './chat/types.js';
 import { PeerMesh, type PeerMeshOptions } from './peer/peer-mesh.js';
 import type { PeerLinkState } from './peer/recovery-ladder.js';
+import type { Logger } from './peer/seams.js';
 import type { RoomClient } from './room/room-client.js';
 import { LinkVerifier } from './security/link-verifier.js';
 import type { TransferStorage } from './transfer/storage.js';
@@ -33,7 +34,7 @@ export interface SessionOptions {
   room: RoomClient;
   chatStore: ChatStore;
   /** File transfer: where state is saved, where received files go, how sent files are hashed. */
-  transfers?: { store: TransferStore; storage: TransferStorage; hasher: () => SourceHasher };
+  transfers?: { store: TransferStore; storage: TransferStorage; hasher: () => SourceHasher; logger?: Logger };
   /** Voice and video calls: the browser's media devices (and the group cap). */
   calls?: CallOptions;
   /** Extra PeerMesh options (WebRTC implementation, timers, logger); tests and the UI pass their own. */
@@ -265,6 +266,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       storage: deps.storage,
       hasher: deps.hasher(),
       autoAcceptHeld: (peerId) => links.holdsAutoAccept(peerId),
+      ...(deps.logger ? { logger: deps.logger } : {}),
       transport: {
         ...transport,
         openFileChannel: (peerId) => mesh.openDataChannel(peerId, FILE_CHANNEL),
