@@ -37,6 +37,7 @@ function PersonRow({
         <span className="person-text">
           <span className="person-name">
             {peer.name}
+            {peer.client === 'terminal' && ' '}
             {peer.client === 'terminal' && (
               <span
                 className="client-icon"

@@ -1,0 +1,208 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants.js';
+import { callPanel, placeCall } from './support/call.js';
+import { messageLog, openConversationWith, rename, send } from './support/chat.js';
+import { type CliRun, roomLink, runCli } from './support/cli.js';
+import { expect, openPerson, peopleList, test } from './support/fixtures.js';
+import {
+  acceptOffer,
+  chooseFiles,
+  makeFile,
+  recordFileFrames,
+  saveAndHash,
+  scratchDir,
+  sentFrames,
+  sha256File,
+  transfers,
+} from './support/transfer.js';
+
+const CHUNK = PREFERRED_CHUNK_BYTES;
+const MiB = 1024 * 1024;
+
+/** The mixed set the issue asks for: 0 B, 1 B, chunk ± 1, 50 MiB. */
+function mixedFiles(dir: string) {
+  return [
+    makeFile(dir, 'empty.bin', 0),
+    makeFile(dir, 'one.bin', 1),
+    makeFile(dir, 'chunk-minus-one.bin', CHUNK - 1),
+    makeFile(dir, 'chunk-plus-one.bin', CHUNK + 1),
+    makeFile(dir, 'big.bin', 50 * MiB),
+  ];
+}
+
+/** A nested folder: its files arrive under `album/…`. */
+function nestedFolder(dir: string) {
+  return [
+    makeFile(dir, 'album/cover.png', 2_000),
+    makeFile(dir, 'album/2024/summer/beach.jpg', 70_000),
+    makeFile(dir, 'album/notes/readme.txt', 10),
+  ];
+}
+
+const exitOf = async (run: CliRun): Promise<number | null> => run.exited;
+
+test.describe('kopru on the command line', () => {
+  test('chat both ways with a browser: Delivered and Read on both sides, a terminal icon in the list, calls declined', async ({
+    browser,
+    roomId,
+  }) => {
+    const a = await openPerson(browser, roomId);
+    await rename(a.page, 'Ada');
+    const cli = runCli(['chat', roomLink(roomId), '--name', 'Kaan', '--to', 'Ada', '--json', '--verbose']);
+    await cli.waitFor((e) => e.event === 'chat-ready');
+
+    const row = peopleList(a.page).getByRole('button', { name: /^Kaan\b/ });
+    await expect(row).toBeVisible();
+    await expect(row.getByRole('img', { name: 'On the command line' })).toBeVisible();
+
+    // Terminal → browser: delivered while Ada has another conversation open, read once she opens it.
+    cli.type('merhaba from the terminal');
+    await cli.waitFor((e) => e.event === 'message-state' && e.state === 'delivered');
+    await expect(row).toContainText('+1');
+    await openConversationWith(a.page, 'Kaan');
+    await expect(messageLog(a.page)).toContainText('merhaba from the terminal');
+    await cli.waitFor((e) => e.event === 'message-state' && e.state === 'read');
+
+    // Browser → terminal: printed there, so it is read; the browser shows Delivered then Read.
+    await send(a.page, 'hello terminal');
+    const got = await cli.waitFor((e) => e.event === 'message');
+    expect(got).toMatchObject({ from: 'Ada', text: 'hello terminal', conversation: 'private' });
+    await expect(messageLog(a.page).locator('.bubble.mine')).toContainText('Read');
+
+    // A call to the terminal is declined with a clear reason.
+    await placeCall(a.page, 'Kaan', 'Voice call');
+    await expect(callPanel(a.page).getByRole('status')).toContainText(
+      'Kaan is on the command line and cannot take calls.',
+    );
+
+    cli.child.stdin?.end();
+    expect(await exitOf(cli)).toBe(0);
+    expect(a.problems).toEqual([]);
+  });
+
+  test('CLI → Chromium: mixed files and a nested folder arrive with the SHA-256 the test computes', async ({
+    browser,
+    roomId,
+  }) => {
+    test.slow();
+    const dir = scratchDir();
+    const files = [...mixedFiles(dir), ...nestedFolder(dir)];
+    const a = await openPerson(browser, roomId);
+    await rename(a.page, 'Ada');
+    const cli = runCli([
+      'send',
+      roomLink(roomId),
+      ...files.slice(0, 5).map((f) => f.path),
+      path.join(dir, 'album'),
+      '--name',
+      'Kaan',
+      '--to',
+      'Ada',
+      '--json',
+    ]);
+    await openConversationWith(a.page, 'Kaan');
+    const offer = transfers(a.page).first();
+    await expect(offer).toContainText('Kaan wants to send you 8 files');
+    await acceptOffer(a.page);
+    await expect(offer).toContainText('Complete: every file verified', { timeout: 90_000 });
+    expect(await exitOf(cli)).toBe(0);
+    for (const f of files) {
+      const saved = await saveAndHash(a.page, offer, f.name);
+      expect(saved.sha256, f.name).toBe(f.sha256);
+    }
+    expect(a.problems).toEqual([]);
+  });
+
+  test('Chromium → CLI: mixed files, then a nested folder, saved under their paths with matching SHA-256', async ({
+    browser,
+    roomId,
+  }) => {
+    test.slow();
+    const src = scratchDir();
+    const out = scratchDir();
+    const files = mixedFiles(src);
+    const folder = nestedFolder(src);
+    const a = await openPerson(browser, roomId);
+    await rename(a.page, 'Ada');
+
+    const first = runCli(['receive', roomLink(roomId), '--out', out, '--yes', '--name', 'Kaan', '--json']);
+    await first.waitFor((e) => e.event === 'waiting');
+    await openConversationWith(a.page, 'Kaan');
+    await chooseFiles(
+      a.page,
+      files.map((f) => f.path),
+    );
+    expect(await exitOf(first)).toBe(0);
+    await expect(transfers(a.page).first()).toContainText('Complete: every file verified');
+    for (const f of files) expect(sha256File(path.join(out, f.name)), f.name).toBe(f.sha256);
+
+    const second = runCli(['receive', roomLink(roomId), '--out', out, '--yes', '--name', 'Kaan', '--json']);
+    await second.waitFor((e) => e.event === 'waiting');
+    await expect(peopleList(a.page).getByRole('button', { name: /^Kaan\b/ })).toBeVisible();
+    await openConversationWith(a.page, 'Kaan');
+    await chooseFiles(a.page, path.join(src, 'album'), true);
+    expect(await exitOf(second)).toBe(0);
+    for (const f of folder) expect(sha256File(path.join(out, f.name)), f.name).toBe(f.sha256);
+    // Nothing half-done is left behind.
+    expect(existsSync(path.join(out, 'big.bin.kopru-part'))).toBe(false);
+  });
+
+  test('CLI ↔ CLI: mixed files and a folder; an existing file is never overwritten (" (1)")', async () => {
+    test.slow();
+    const roomId = `cli-${Date.now()}`;
+    const src = scratchDir();
+    const out = scratchDir();
+    const files = [...mixedFiles(src), ...nestedFolder(src)];
+    writeFileSync(path.join(out, 'one.bin'), 'already here');
+    const receiver = runCli(['receive', roomLink(roomId), '--out', out, '--yes', '--name', 'Rx', '--json']);
+    await receiver.waitFor((e) => e.event === 'waiting');
+    const sender = runCli([
+      'send',
+      roomLink(roomId),
+      ...files.slice(0, 5).map((f) => f.path),
+      path.join(src, 'album'),
+      '--to',
+      'Rx',
+      '--json',
+    ]);
+    expect(await exitOf(sender)).toBe(0);
+    expect(await exitOf(receiver)).toBe(0);
+    expect(readFileSync(path.join(out, 'one.bin'), 'utf8')).toBe('already here');
+    for (const f of files) {
+      const saved = f.name === 'one.bin' ? 'one (1).bin' : f.name;
+      expect(sha256File(path.join(out, saved)), f.name).toBe(f.sha256);
+    }
+  });
+
+  test('a receiving CLI killed (SIGKILL) at ~40 % resumes from its partial file: under 70 % of the bytes are sent again', async ({
+    browser,
+    roomId,
+  }) => {
+    test.slow();
+    const src = scratchDir();
+    const out = scratchDir();
+    const file = makeFile(src, 'resume.bin', 120 * MiB);
+    const a = await openPerson(browser, roomId, { onPage: recordFileFrames });
+    await rename(a.page, 'Ada');
+    const first = runCli(['receive', roomLink(roomId), '--out', out, '--yes', '--name', 'Kaan', '--json']);
+    await first.waitFor((e) => e.event === 'waiting');
+    await openConversationWith(a.page, 'Kaan');
+    await chooseFiles(a.page, file.path);
+    await first.waitFor((e) => e.event === 'progress' && Number(e.doneBytes) >= 0.4 * file.size, 120_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const partial = statSync(path.join(out, 'resume.bin.kopru-part')).size;
+    expect(partial).toBeGreaterThan(0.3 * file.size);
+    const sentBefore = (await sentFrames(a.page)).length;
+
+    const second = runCli(['receive', roomLink(roomId), '--out', out, '--yes', '--name', 'Kaan', '--json']);
+    await second.waitFor((e) => e.event === 'resuming');
+    expect(await exitOf(second)).toBe(0);
+    expect(sha256File(path.join(out, 'resume.bin'))).toBe(file.sha256);
+    const after = (await sentFrames(a.page)).slice(sentBefore);
+    const resent = after.reduce((sum, f) => sum + f.bytes, 0);
+    expect(resent).toBeLessThan(0.7 * file.size);
+    expect(Math.min(...after.map((f) => f.offset))).toBeGreaterThan(0.25 * file.size);
+  });
+});
