@@ -206,3 +206,104 @@ test.describe('kopru on the command line', () => {
     expect(Math.min(...after.map((f) => f.offset))).toBeGreaterThan(0.25 * file.size);
   });
 });
+
+test.describe('kopru: bad input, each with its exit code and message', () => {
+  test('bad links, unreadable files, an unwritable folder, no server, an untrusted certificate, nobody there', async ({
+    roomId,
+  }) => {
+    const dir = scratchDir();
+    const file = makeFile(dir, 'a.txt', 10).path;
+    const cases: { args: string[]; secure?: boolean; code: number; message: RegExp }[] = [
+      { args: ['send', 'not-a-link', file], code: 2, message: /is not a Köprü room link/ },
+      {
+        args: ['send', `${roomLink(roomId).replace('/r/', '/x/')}`, file],
+        code: 2,
+        message: /not a Köprü room link/,
+      },
+      { args: ['send', roomLink('bad id!'), file], code: 2, message: /bad room id/ },
+      {
+        args: ['send', roomLink(roomId), path.join(dir, 'missing.bin')],
+        code: 2,
+        message: /cannot read .*no such file/,
+      },
+      { args: ['receive', roomLink(roomId), '--out', file, '--yes'], code: 2, message: /cannot write to/ },
+      { args: ['send', roomLink(roomId)], code: 2, message: /missing required argument 'paths'/ },
+      { args: ['frobnicate'], code: 2, message: /unknown command 'frobnicate'/ },
+      {
+        args: ['chat', 'https://127.0.0.1:1/r/abcdefgh12345678'],
+        code: 3,
+        message: /cannot reach https:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
+      },
+      {
+        args: ['chat', roomLink(roomId)],
+        secure: true,
+        code: 3,
+        message: /certificate .* not trust.*--insecure/s,
+      },
+      {
+        args: ['chat', roomLink(roomId), '--to', 'Nobody', '--timeout', '2'],
+        code: 1,
+        message: /nobody called "Nobody" joined in time/,
+      },
+      { args: ['new', '--no-wait'], code: 2, message: /--server URL/ },
+    ];
+    for (const c of cases) {
+      const run = runCli(c.args, { stdin: 'ignore', ...(c.secure ? { secure: true } : {}) });
+      const code = await run.exited;
+      expect(run.stderr(), c.args.join(' ')).toMatch(c.message);
+      expect(code, `${c.args.join(' ')}\n${run.stderr()}`).toBe(c.code);
+    }
+  });
+
+  test('a receiver without a terminal and without --yes refuses the offer (exit 2); the sender ends declined (exit 1)', async ({
+    roomId,
+  }) => {
+    const dir = scratchDir();
+    const out = scratchDir();
+    const file = makeFile(dir, 'a.bin', 1000).path;
+    const receiver = runCli(['receive', roomLink(roomId), '--out', out, '--name', 'Rx', '--json'], {
+      stdin: 'ignore',
+    });
+    await receiver.waitFor((e) => e.event === 'waiting');
+    const sender = runCli(['send', roomLink(roomId), file, '--to', 'Rx', '--json'], { stdin: 'ignore' });
+    expect(await receiver.exited).toBe(2);
+    expect(receiver.events).toContainEqual(
+      expect.objectContaining({ event: 'error', message: expect.stringMatching(/pass --yes/) }),
+    );
+    expect(await sender.exited).toBe(1);
+    expect(sender.events).toContainEqual({ event: 'declined', reason: 'Rx declined' });
+  });
+
+  test('a room with a password: refused without --password (exit 2), wrong (exit 2), admitted with it', async ({
+    browser,
+    roomId,
+  }) => {
+    const owner = await openPerson(browser, roomId);
+    await rename(owner.page, 'Ada');
+    await owner.page.getByRole('button', { name: 'Invite' }).click();
+    const dialog = owner.page.getByRole('dialog', { name: 'Invite to this room' });
+    await dialog.getByRole('textbox', { name: 'Room password' }).fill('açıl susam 42');
+    await dialog.getByRole('button', { name: 'Set password' }).click();
+    await expect(dialog.getByText('This room has a password.')).toBeVisible();
+
+    const none = runCli(['chat', roomLink(roomId)], { stdin: 'ignore' });
+    expect(await none.exited).toBe(2);
+    expect(none.stderr()).toMatch(/asks for a password: pass --password/);
+    const wrong = runCli(['chat', roomLink(roomId), '--password', 'kapan susam'], { stdin: 'ignore' });
+    expect(await wrong.exited).toBe(2);
+    expect(wrong.stderr()).toMatch(/wrong room password/);
+    const right = runCli([
+      'chat',
+      roomLink(roomId),
+      '--password',
+      'açıl susam 42',
+      '--name',
+      'Kaan',
+      '--json',
+    ]);
+    await right.waitFor((e) => e.event === 'chat-ready');
+    await expect(peopleList(owner.page).getByRole('button', { name: /^Kaan\b/ })).toBeVisible();
+    right.child.stdin?.end();
+    expect(await right.exited).toBe(0);
+  });
+});

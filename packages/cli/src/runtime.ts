@@ -213,7 +213,6 @@ function waitUntilJoined(
       done();
       reject(new CliError(EXIT.unreachable, `no answer from ${opts.link.server.origin} within 10 s`));
     }, REACH_TIMEOUT_MS);
-    let triedPassword = false;
     offs.push(
       session.on('ready', ({ selfPeerId, mesh, chat, transfers }) => {
         done();
@@ -221,12 +220,6 @@ function waitUntilJoined(
       }),
       room.on('error', (error: ProtocolError) => {
         if (error.code === 'PASSWORD_REQUIRED' || error.code === 'WRONG_PASSWORD') {
-          const given = triedPassword ? undefined : opts.password;
-          triedPassword = true;
-          if (given !== undefined) {
-            room.joinWithPassword(given);
-            return;
-          }
           if (opts.askPassword) {
             clearTimeout(timer);
             opts.askPassword().then(
@@ -253,6 +246,8 @@ function waitUntilJoined(
         reject(new CliError(EXIT.unreachable, `the server refused to let us in: ${error.message}`));
       }),
     );
-    room.start();
+    // A password given on the command line goes with the first join (no refused round trip first).
+    if (opts.password !== undefined) room.joinWithPassword(opts.password);
+    else room.start();
   });
 }
