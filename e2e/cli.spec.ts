@@ -4,7 +4,11 @@ import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants
 import { callPanel, placeCall } from './support/call.js';
 import { messageLog, openConversationWith, rename, send } from './support/chat.js';
 import { type CliRun, roomLink, runCli } from './support/cli.js';
+import { startCoturn } from './support/coturn.mjs';
+import { E2E_PORT, E2E_RELAY_PORTS, E2E_TURN_PORT } from './support/env.js';
 import { expect, openPerson, peopleList, test } from './support/fixtures.js';
+import { shownSafetyNumber } from './support/security.js';
+import { startServer } from './support/server-process.js';
 import {
   acceptOffer,
   chooseFiles,
@@ -69,6 +73,11 @@ test.describe('kopru on the command line', () => {
     const got = await cli.waitFor((e) => e.event === 'message');
     expect(got).toMatchObject({ from: 'Ada', text: 'hello terminal', conversation: 'private' });
     await expect(messageLog(a.page).locator('.bubble.mine')).toContainText('Read');
+
+    // Both sides derive the same safety number from the two DTLS keys actually in use.
+    const security = await cli.waitFor((e) => e.event === 'peer-security');
+    expect(security.safetyNumber).toBe(await shownSafetyNumber(a.page));
+    expect(security.route).toBe('direct');
 
     // A call to the terminal is declined with a clear reason.
     await placeCall(a.page, 'Kaan', 'Voice call');
@@ -306,4 +315,49 @@ test.describe('kopru: bad input, each with its exit code and message', () => {
     right.child.stdin?.end();
     expect(await right.exited).toBe(0);
   });
+});
+
+test('relay-only through the test coturn: CLI ↔ CLI, both ends report a relayed route, the file hashes right', async () => {
+  const turn = await startCoturn({
+    port: E2E_TURN_PORT,
+    minRelayPort: E2E_RELAY_PORTS.min,
+    maxRelayPort: E2E_RELAY_PORTS.max,
+  });
+  const server = await startServer({
+    port: E2E_PORT + 8,
+    env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_TTL: '600' },
+  });
+  try {
+    const link = `${server.url}/r/relay-${Date.now()}`;
+    const src = scratchDir();
+    const out = scratchDir();
+    const file = makeFile(src, 'relayed.bin', 8 * MiB);
+    const receiver = runCli([
+      'receive',
+      link,
+      '--out',
+      out,
+      '--yes',
+      '--name',
+      'Rx',
+      '--relay-only',
+      '--json',
+    ]);
+    await receiver.waitFor((e) => e.event === 'waiting');
+    const sender = runCli(['send', link, file.path, '--to', 'Rx', '--relay-only', '--json']);
+    expect(await sender.exited).toBe(0);
+    expect(await receiver.exited).toBe(0);
+    expect(sha256File(path.join(out, 'relayed.bin'))).toBe(file.sha256);
+    for (const run of [sender, receiver]) {
+      expect(run.events).toContainEqual(
+        expect.objectContaining({ event: 'peer-security', route: 'relayed' }),
+      );
+      expect(run.events).not.toContainEqual(
+        expect.objectContaining({ event: 'peer-security', route: 'direct' }),
+      );
+    }
+  } finally {
+    await server.stop();
+    await turn.stop();
+  }
 });

@@ -60,11 +60,13 @@ export class NodePeerConnection implements PeerConnectionLike {
   private pendingDescription: ((description: SessionDescriptionLike) => void) | undefined;
   private negotiationAnnounced = false;
   private isClosed = false;
+  private readonly relayOnly: boolean;
 
   constructor(
     configuration: RTCConfiguration,
     private readonly logger: Logger,
   ) {
+    this.relayOnly = configuration.iceTransportPolicy === 'relay';
     this.native = new PeerConnection('kopru', {
       iceServers: nativeIceServers(configuration.iceServers ?? []),
       iceTransportPolicy: configuration.iceTransportPolicy === 'relay' ? 'relay' : 'all',
@@ -77,6 +79,7 @@ export class NodePeerConnection implements PeerConnectionLike {
       resolve?.({ type: type as RTCSdpType, sdp });
     });
     this.native.onLocalCandidate((candidate, mid) => {
+      if (this.relayOnly && !/ typ relay\b/.test(candidate)) return;
       const init: RTCIceCandidateInit = { candidate, sdpMid: mid, sdpMLineIndex: 0 };
       this.dispatch('icecandidate', { candidate: { toJSON: () => init } });
     });
@@ -103,7 +106,7 @@ export class NodePeerConnection implements PeerConnectionLike {
   }
 
   get localDescription(): SessionDescriptionLike | null {
-    return this.description(this.native.localDescription());
+    return this.ownDescription(this.native.localDescription());
   }
 
   get remoteDescription(): SessionDescriptionLike | null {
@@ -176,6 +179,10 @@ export class NodePeerConnection implements PeerConnectionLike {
     const report = new Map<string, unknown>();
     const pair = this.isClosed ? null : this.native.getSelectedCandidatePair();
     if (!pair) return report;
+    this.logger.debug('selected candidate pair', {
+      local: pair.local.candidate,
+      remote: pair.remote.candidate,
+    });
     report.set('local', { type: 'local-candidate', candidateType: pair.local.type });
     report.set('remote', { type: 'remote-candidate', candidateType: pair.remote.type });
     report.set('pair', {
@@ -215,6 +222,20 @@ export class NodePeerConnection implements PeerConnectionLike {
   private description(value: { type: string; sdp: string } | null): SessionDescriptionLike | null {
     if (this.isClosed || !value) return null;
     return { type: value.type as RTCSdpType, sdp: value.sdp };
+  }
+
+  /**
+   * Relay-only: libdatachannel puts the host candidates it has gathered so far into the SDP it makes,
+   * whatever the policy; a relay-only peer must never hand those out, so they are cut here.
+   */
+  private ownDescription(value: { type: string; sdp: string } | null): SessionDescriptionLike | null {
+    const description = this.description(value);
+    if (!description || !this.relayOnly) return description;
+    const sdp = description.sdp
+      .split('\r\n')
+      .filter((line) => !line.startsWith('a=candidate:') || / typ relay\b/.test(line))
+      .join('\r\n');
+    return { type: description.type, sdp };
   }
 }
 

@@ -5,6 +5,7 @@ import {
   KopruSession,
   MemoryChatStore,
   type PeerMesh,
+  PeerSecurityMonitor,
   RoomClient,
   type SessionOptions,
   SignalingClient,
@@ -182,8 +183,10 @@ export async function joinRoom(opts: JoinOptions): Promise<JoinedRoom> {
       }
     });
   });
+  const security = watchSecurity(session, room, opts.out);
   const close = (): void => {
     declineCalls();
+    security.close();
     session.close();
   };
   try {
@@ -196,6 +199,26 @@ export async function joinRoom(opts: JoinOptions): Promise<JoinedRoom> {
     close();
     throw error;
   }
+}
+
+/**
+ * Prints, per person, how the bytes go (direct or relayed) and the safety number of the two DTLS keys
+ * actually negotiated (compare it with what their browser shows under *Security details*). libdatachannel
+ * makes a new key per connection, so unlike a browser's remembered one, the number changes between runs.
+ */
+function watchSecurity(session: KopruSession, room: RoomClient, out: Output): PeerSecurityMonitor {
+  const monitor = new PeerSecurityMonitor(session);
+  const shown = new Map<string, string>();
+  monitor.on('info', (info) => {
+    if (!info.route || !info.safetyNumber) return;
+    const line = `${info.route} ${info.safetyNumber}`;
+    if (shown.get(info.peerId) === line) return;
+    shown.set(info.peerId, line);
+    const name = room.current.peers.get(info.peerId)?.name ?? info.peerId;
+    out.info(`Connected to ${name}: ${info.route}. Safety number: ${info.safetyNumber}`);
+    out.event('peer-security', { peer: name, route: info.route, safetyNumber: info.safetyNumber });
+  });
+  return monitor;
 }
 
 function waitUntilJoined(
