@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** Imports point one way: web → client → protocol, server → protocol. This keeps them that way. */
+/** Imports point one way: web → client → protocol, cli → client, server → protocol. This keeps them that way. */
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 function sources(pkg: string): string[] {
@@ -57,6 +57,11 @@ describe('dependency direction', () => {
 
   it('server never imports the client or the web app', () => {
     expect(allowedOnly('server', (s) => !/^@kopru\/(client|web)(\/|$)/.test(s))).toEqual([]);
+  });
+
+  it('cli imports the client core and protocol, never the web app or the server', () => {
+    expect(allowedOnly('cli', (s) => !/^@kopru\/(web|server)(\/|$)/.test(s))).toEqual([]);
+    expect(packageImports('cli').has('@kopru/client')).toBe(true);
   });
 
   it('web never imports the server', () => {
