@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import QRCode from 'qrcode';
 import { runChat } from './chat.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
 import { parseRoomLink, parseServer } from './link.js';
@@ -207,6 +206,8 @@ when every line was delivered.${EXIT_CODES_HELP}`,
           out.print(link.href);
           out.event('room', { link: link.href, roomId: link.roomId });
           if (!flags.json && !flags.quiet) {
+            // Loaded here only: the QR printer is the largest part of the bundle and no other command needs it.
+            const { default: QRCode } = await import('qrcode');
             const qr = await QRCode.toString(link.href, { type: 'terminal', small: true });
             process.stderr.write(`${qr}\nScan it with a phone, or open the link in a browser.\n`);
           }
