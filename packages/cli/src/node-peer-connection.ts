@@ -9,6 +9,7 @@ import type {
 } from '@kopru/client';
 import { cleanup, type DescriptionType, PeerConnection, type RtcConfig } from 'node-datachannel';
 import { RTCDataChannel } from 'node-datachannel/polyfill';
+import type { DtlsIdentity } from './identity.js';
 
 type NativePeerConnection = PeerConnection;
 type Listener<K extends keyof PeerConnectionEventMap> = (event: PeerConnectionEventMap[K]) => void;
@@ -65,6 +66,7 @@ export class NodePeerConnection implements PeerConnectionLike {
   constructor(
     configuration: RTCConfiguration,
     private readonly logger: Logger,
+    identity?: DtlsIdentity,
   ) {
     this.relayOnly = configuration.iceTransportPolicy === 'relay';
     this.native = new PeerConnection('kopru', {
@@ -72,6 +74,7 @@ export class NodePeerConnection implements PeerConnectionLike {
       iceTransportPolicy: configuration.iceTransportPolicy === 'relay' ? 'relay' : 'all',
       disableAutoNegotiation: true,
       maxMessageSize: LOCAL_MAX_MESSAGE_SIZE,
+      ...(identity ?? {}),
     });
     this.native.onLocalDescription((sdp, type) => {
       const resolve = this.pendingDescription;
@@ -239,9 +242,9 @@ export class NodePeerConnection implements PeerConnectionLike {
   }
 }
 
-/** The client core's `createPeerConnection` seam, on node-datachannel. */
-export function nodePeerConnection(logger: Logger): CreatePeerConnection {
-  return (configuration) => new NodePeerConnection(configuration, logger);
+/** The client core's `createPeerConnection` seam, on node-datachannel, with our long-lived certificate. */
+export function nodePeerConnection(logger: Logger, identity?: DtlsIdentity): CreatePeerConnection {
+  return (configuration) => new NodePeerConnection(configuration, logger, identity);
 }
 
 /** Lets the process exit: libdatachannel's threads otherwise keep it alive. */

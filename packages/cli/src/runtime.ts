@@ -15,6 +15,7 @@ import {
 import { isCallMessage, type ProtocolError, randomShortName } from '@kopru/protocol';
 import { io } from 'socket.io-client';
 import { CliError, EXIT } from './errors.js';
+import { loadDtlsIdentity } from './identity.js';
 import { parseRoomLink, type RoomLink } from './link.js';
 import { nodePeerConnection } from './node-peer-connection.js';
 import type { Output } from './output.js';
@@ -173,7 +174,7 @@ export async function joinRoom(opts: JoinOptions): Promise<JoinedRoom> {
     room,
     chatStore: new MemoryChatStore(),
     ...(opts.transfers ? { transfers: opts.transfers } : {}),
-    mesh: { createPeerConnection: nodePeerConnection(logger), logger },
+    mesh: { createPeerConnection: nodePeerConnection(logger, await loadDtlsIdentity()), logger },
     iceTransportPolicy: () => (opts.relayOnly ? 'relay' : 'all'),
   });
   const declineCalls = session.on('ready', ({ mesh }) => {
@@ -203,8 +204,8 @@ export async function joinRoom(opts: JoinOptions): Promise<JoinedRoom> {
 
 /**
  * Prints, per person, how the bytes go (direct or relayed) and the safety number of the two DTLS keys
- * actually negotiated (compare it with what their browser shows under *Security details*). libdatachannel
- * makes a new key per connection, so unlike a browser's remembered one, the number changes between runs.
+ * actually negotiated (compare it with what their browser shows under *Security details*). Ours is the
+ * long-lived certificate of `identity.ts`, so the number stays the same from run to run.
  */
 function watchSecurity(session: KopruSession, room: RoomClient, out: Output): PeerSecurityMonitor {
   const monitor = new PeerSecurityMonitor(session);

@@ -79,7 +79,8 @@ export class DiskStorage implements TransferStorage {
       },
       // Written means handed to the kernel: that survives the process being killed, which is what a
       // resume needs. No fsync: it stalled the write queue for the length of a disk flush twice a second.
-      checkpoint: () => step(async (): Promise<SinkCheckpoint> => ({ offset: written, hashState: undefined })),
+      checkpoint: () =>
+        step(async (): Promise<SinkCheckpoint> => ({ offset: written, hashState: undefined })),
       finish: () =>
         step(async (h) => {
           await h.close();
