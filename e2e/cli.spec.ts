@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants.js';
 import { callPanel, placeCall } from './support/call.js';
@@ -360,4 +361,100 @@ test('relay-only through the test coturn: CLI ↔ CLI, both ends report a relaye
     await server.stop();
     await turn.stop();
   }
+});
+
+test.describe('kopru: interruptions', () => {
+  test('Ctrl-C on a sending CLI cancels: the browser shows the transfer cancelled, the CLI exits 1', async ({
+    browser,
+    roomId,
+  }) => {
+    const file = makeFile(scratchDir(), 'long.bin', 200 * MiB);
+    const a = await openPerson(browser, roomId);
+    await rename(a.page, 'Ada');
+    const cli = runCli(['send', roomLink(roomId), file.path, '--name', 'Kaan', '--to', 'Ada', '--json']);
+    await openConversationWith(a.page, 'Kaan');
+    await expect(transfers(a.page).first()).toContainText('Kaan wants to send you', { timeout: 60_000 });
+    await acceptOffer(a.page);
+    await cli.waitFor((e) => e.event === 'progress' && Number(e.doneBytes) > 0, 60_000);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(1);
+    // Cancelled, not "waiting for the connection" (Kaan has left the room by then, so the name is gone).
+    await expect(transfers(a.page).first()).toContainText('cancelled this transfer.');
+  });
+
+  test('the receiver vanishes: the sending CLI counts down and gives up after --timeout (exit 1)', async () => {
+    const roomId = `gone-${Date.now()}`;
+    const file = makeFile(scratchDir(), 'gone.bin', 200 * MiB);
+    const receiver = runCli([
+      'receive',
+      roomLink(roomId),
+      '--out',
+      scratchDir(),
+      '--yes',
+      '--name',
+      'Rx',
+      '--json',
+    ]);
+    await receiver.waitFor((e) => e.event === 'waiting');
+    const sender = runCli(['send', roomLink(roomId), file.path, '--to', 'Rx', '--timeout', '4', '--json']);
+    await receiver.waitFor((e) => e.event === 'progress' && Number(e.doneBytes) > 0, 60_000);
+    receiver.child.kill('SIGKILL');
+    const countdown = await sender.waitFor((e) => e.event === 'waiting-for-peer');
+    expect(countdown).toMatchObject({ peer: 'Rx' });
+    expect(await sender.exited).toBe(1);
+    expect(sender.events).toContainEqual(
+      expect.objectContaining({ event: 'waiting-for-peer', secondsLeft: 0 }),
+    );
+  });
+
+  test('the server goes away mid-transfer: the CLIs carry on peer to peer and finish (exit 0)', async () => {
+    const server = await startServer({ port: E2E_PORT + 9 });
+    try {
+      const link = `${server.url}/r/serverless-${Date.now()}`;
+      const out = scratchDir();
+      const file = makeFile(scratchDir(), 'p2p.bin', 150 * MiB);
+      const receiver = runCli(['receive', link, '--out', out, '--yes', '--name', 'Rx', '--json']);
+      await receiver.waitFor((e) => e.event === 'waiting');
+      const sender = runCli(['send', link, file.path, '--to', 'Rx', '--json']);
+      await receiver.waitFor((e) => e.event === 'progress' && Number(e.doneBytes) > 0.2 * file.size, 60_000);
+      await server.stop();
+      const left = receiver.events.filter((e) => e.event === 'progress').at(-1);
+      expect(Number(left?.doneBytes)).toBeLessThan(file.size);
+      expect(await sender.exited).toBe(0);
+      expect(await receiver.exited).toBe(0);
+      expect(sha256File(path.join(out, 'p2p.bin'))).toBe(file.sha256);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a full disk: the receiving CLI refuses what does not fit, saying how much is needed (exit 1)', async () => {
+    const roomId = `full-${Date.now()}`;
+    const small = path.join(scratchDir(), 'small-disk');
+    mkdirSync(small);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small]);
+    try {
+      const file = makeFile(scratchDir(), 'too-big.bin', 4 * MiB);
+      const receiver = runCli([
+        'receive',
+        roomLink(roomId),
+        '--out',
+        small,
+        '--yes',
+        '--name',
+        'Rx',
+        '--json',
+      ]);
+      await receiver.waitFor((e) => e.event === 'waiting');
+      const sender = runCli(['send', roomLink(roomId), file.path, '--to', 'Rx', '--json']);
+      expect(await receiver.exited).toBe(1);
+      expect(receiver.stdout()).toMatch(
+        /not enough space here: [\d.]+ MiB needed \([\d.]+ (B|KiB|MiB) free\)/,
+      );
+      expect(await sender.exited).toBe(1);
+      expect(sender.stdout()).toMatch(/Rx has not enough space: [\d.]+ MiB needed|Rx declined/);
+    } finally {
+      execFileSync('umount', [small]);
+    }
+  });
 });

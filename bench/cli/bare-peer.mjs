@@ -9,7 +9,7 @@
 import { openSync, readSync } from 'node:fs';
 import { cleanup, PeerConnection } from 'node-datachannel';
 
-const CHUNK = 64 * 1024;
+const CHUNK = Number(process.env.BARE_CHUNK || 64 * 1024);
 const HIGH_WATER = 1024 * 1024;
 const [role, file, total] = [process.argv[2], process.argv[3] ?? '', Number(process.argv[4])];
 const send = (/** @type {unknown} */ m) => process.send?.(m);

@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { MiB, makeFile, median, option, startServer } from '../support/setup.mjs';
 import { rss } from '../transfer/browsers.mjs';
 
+/** A run that takes longer than this is stuck, not slow (1 GiB at 5 MB/s is under 4 minutes). */
+const ARM_TIMEOUT_MS = 600_000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'packages/cli/bin/kopru.mjs');
 const sizeMiB = option('size', 256);
@@ -103,7 +105,16 @@ async function cliToCli(
     if (e.event === 'offered') txMem?.idle();
   });
   txMem = memoryOf(tx.child.pid ?? 0);
-  await Promise.all([tx.exited, rx.exited]);
+  /** @type {NodeJS.Timeout | undefined} */ let timer;
+  const stuck = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      tx.child.kill('SIGKILL');
+      rx.child.kill('SIGKILL');
+      reject(new Error(`CLI → CLI run ${run + 1} did not finish within ${ARM_TIMEOUT_MS / 1000} s`));
+    }, ARM_TIMEOUT_MS);
+  });
+  await Promise.race([Promise.all([tx.exited, rx.exited]), stuck]);
+  clearTimeout(timer);
   const ok = (await sha256File(path.join(out, path.basename(source.file)))) === source.sha256;
   rmSync(out, { recursive: true, force: true });
   return { mbps: bytes / 1e6 / ((verified - accepted) / 1000), ok, rx: rxMem.stop(), tx: txMem.stop() };
@@ -136,6 +147,12 @@ async function bare(/** @type {{ file: string }} */ source, /** @type {number} *
 const work = mkdtempSync(path.join(tmpdir(), 'kopru-bench-'));
 process.once('exit', () => rmSync(work, { recursive: true, force: true }));
 const server = await startServer(port, path.join(work, 'data'));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    server.kill('SIGKILL');
+    process.exit(1);
+  });
+}
 try {
   await import(path.join(ROOT, 'packages/cli/build.mjs'));
   const bytes = sizeMiB * MiB;

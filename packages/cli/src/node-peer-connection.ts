@@ -58,6 +58,7 @@ export function nativeIceServers(servers: readonly RTCIceServer[]): RtcConfig['i
 export class NodePeerConnection implements PeerConnectionLike {
   private readonly native: NativePeerConnection;
   private readonly listeners = new Map<keyof PeerConnectionEventMap, Set<(event: never) => void>>();
+  private readonly channels = new Set<DataChannelLike>();
   private pendingDescription: ((description: SessionDescriptionLike) => void) | undefined;
   private negotiationAnnounced = false;
   private isClosed = false;
@@ -139,6 +140,11 @@ export class NodePeerConnection implements PeerConnectionLike {
 
   async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
     if (!description.sdp) throw new Error('remote description without SDP');
+    // A browser rolls back its own offer when the peer's arrives (perfect negotiation's polite side relies
+    // on it); libdatachannel needs it said.
+    if (description.type === 'offer' && this.native.signalingState() === 'have-local-offer') {
+      this.native.setLocalDescription('rollback');
+    }
     this.native.setRemoteDescription(description.sdp, description.type as DescriptionType);
   }
 
@@ -171,7 +177,9 @@ export class NodePeerConnection implements PeerConnectionLike {
         if (!this.isClosed) this.dispatch('negotiationneeded', {});
       });
     }
-    return new RTCDataChannel(native, init) as unknown as DataChannelLike;
+    const channel = new RTCDataChannel(native, init) as unknown as DataChannelLike;
+    this.channels.add(channel);
+    return channel;
   }
 
   addTransceiver(): RTCRtpTransceiver {
@@ -202,6 +210,9 @@ export class NodePeerConnection implements PeerConnectionLike {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    // A browser's channels report `close` when their connection closes (the session and the transfers
+    // learn the link is down from it); libdatachannel's do only when closed themselves, so close them first.
+    for (const channel of this.channels) channel.close();
     this.native.close();
     this.dispatch('connectionstatechange', {});
   }

@@ -20,8 +20,14 @@ import { type JoinedRoom, type JoinOptions, joinRoom } from './runtime.js';
 
 type BaseOptions = Omit<JoinOptions, 'link' | 'tokens' | 'transfers'> & { timeoutMs: number };
 
-/** How long a cancel (or the last ack) gets to leave before the process goes. */
+/** How long the last acknowledgement gets to leave before the process goes. */
 const GOODBYE_MS = 300;
+/**
+ * How long a cancel gets: it waits on the wire behind up to a megabyte of file data already queued
+ * (`HIGH_WATER_BYTES`), and closing the connection sooner drops it (the browser then shows the transfer
+ * waiting for the connection instead of cancelled).
+ */
+const CANCEL_GOODBYE_MS = 1_500;
 
 function describeProblem(problem: TransferProblem | undefined, peer: string): string {
   switch (problem?.code) {
@@ -63,20 +69,76 @@ function untilFinal(
 }
 
 /** Ctrl-C: run `stop` once, then end with `code`. */
-function onInterrupt(stop: () => Promise<ExitCode>): { promise: Promise<ExitCode>; dispose(): void } {
+function onInterrupt(stop: () => Promise<ExitCode>): {
+  promise: Promise<ExitCode>;
+  readonly fired: boolean;
+  dispose(): void;
+} {
   let handler: (() => void) | undefined;
+  let fired = false;
   const promise = new Promise<ExitCode>((resolve) => {
-    handler = () => void stop().then(resolve);
+    handler = () => {
+      fired = true;
+      void stop().then(resolve);
+    };
     process.once('SIGINT', handler);
     process.once('SIGTERM', handler);
   });
   return {
     promise,
+    get fired() {
+      return fired;
+    },
     dispose: () => {
       if (!handler) return;
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
     },
+  };
+}
+
+/** How often the countdown of an absent peer is shown. */
+const ABSENCE_TICK_MS = 5_000;
+
+/**
+ * The other side vanished mid-transfer (its link is down): the transfer waits for it to come back and
+ * resumes by itself; meanwhile a countdown shows how long we still wait (`--timeout`), and at zero
+ * `giveUp` runs.
+ */
+function absenceWatch(timeoutMs: number, out: Output, who: () => string, giveUp: () => void) {
+  const waiting = (view: TransferView): boolean => view.status === 'active' || view.status === 'paused';
+  let since: number | undefined;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const stop = (): void => {
+    clearInterval(ticker);
+    ticker = undefined;
+    since = undefined;
+  };
+  const tick = (): void => {
+    if (since === undefined) return;
+    const left = Math.max(0, Math.ceil((since + timeoutMs - Date.now()) / 1000));
+    out.event('waiting-for-peer', { peer: who(), secondsLeft: left });
+    out.info(`  ${who()} is gone; waiting for them to come back (giving up in ${left} s)…`);
+    if (left > 0) return;
+    stop();
+    giveUp();
+  };
+  return {
+    /** Whether a transfer in this state needs the peer. */
+    needsPeer: waiting,
+    /** `absent`: the peer left the room or its link is down while the transfer still needs it. */
+    set(absent: boolean): void {
+      if (!absent) {
+        if (since !== undefined) out.event('peer-back', { peer: who() });
+        stop();
+        return;
+      }
+      if (since !== undefined) return;
+      since = Date.now();
+      tick();
+      ticker = setInterval(tick, Math.min(ABSENCE_TICK_MS, timeoutMs));
+    },
+    dispose: stop,
   };
 }
 
@@ -126,15 +188,42 @@ export async function runSend(
       progress.stop();
       for (const view of views) transfers.cancel(view.id);
       out.warn('Cancelled.');
-      await sleep(GOODBYE_MS);
+      await sleep(CANCEL_GOODBYE_MS);
       return EXIT.failed;
     });
+    const absence = absenceWatch(
+      opts.timeoutMs,
+      out,
+      () => peer.name,
+      () => {
+        out.warn(`${peer.name} did not come back within ${opts.timeoutMs / 1000} s: cancelling.`);
+        for (const view of views) transfers.cancel(view.id);
+      },
+    );
+    const latest = new Map(views.map((v) => [v.id, v]));
+    const checkPresence = (): void =>
+      absence.set(
+        [...latest.values()].some(
+          (v) => absence.needsPeer(v) && (!v.linkUp || !joined.room.current.peers.has(peer.peerId)),
+        ),
+      );
+    const offPresence = joined.room.on('state', checkPresence);
     const finals = Promise.all(
-      views.map((v) => untilFinal(transfers, v.id, (view) => progress.update(view))),
+      views.map((v) =>
+        untilFinal(transfers, v.id, (view) => {
+          progress.update(view);
+          latest.set(view.id, view);
+          checkPresence();
+        }),
+      ),
     );
     const outcome = await Promise.race([finals, interrupt.promise]);
+    offPresence();
+    absence.dispose();
     interrupt.dispose();
     progress.stop();
+    // Cancelling ends the transfers at once; the cancel itself still needs its time on the wire.
+    if (interrupt.fired) return await interrupt.promise;
     if (typeof outcome === 'number') return outcome;
     const failed = outcome.find((v) => v.status !== 'complete');
     if (failed) {
@@ -231,10 +320,37 @@ export async function runReceive(
       out.warn('Stopped. The partial files are kept: run the same command again to resume.');
       return EXIT.failed;
     });
+    let giveUp: (code: ExitCode) => void = () => {};
+    const gaveUp = new Promise<ExitCode>((resolve) => {
+      giveUp = resolve;
+    });
+    const absence = absenceWatch(
+      opts.timeoutMs,
+      out,
+      () => nameOf(accepted.peerId),
+      () => {
+        progress.stop();
+        out.warn('Gave up waiting. The partial files are kept: run the same command again to resume.');
+        giveUp(EXIT.failed);
+      },
+    );
+    let latest = accepted;
+    const checkPresence = (): void =>
+      absence.set(
+        absence.needsPeer(latest) && (!latest.linkUp || !joined.room.current.peers.has(latest.peerId)),
+      );
+    const offPresence = joined.room.on('state', checkPresence);
     const final = await Promise.race([
-      untilFinal(transfers, accepted.id, (v) => progress.update(v)),
+      untilFinal(transfers, accepted.id, (v) => {
+        progress.update(v);
+        latest = v;
+        checkPresence();
+      }),
       interrupt.promise,
+      gaveUp,
     ]);
+    offPresence();
+    absence.dispose();
     interrupt.dispose();
     progress.stop();
     if (typeof final === 'number') return final;
