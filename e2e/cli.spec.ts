@@ -8,6 +8,7 @@ import { type CliRun, roomLink, runCli } from './support/cli.js';
 import { startCoturn } from './support/coturn.mjs';
 import { E2E_PORT, E2E_RELAY_PORTS, E2E_TURN_PORT } from './support/env.js';
 import { expect, openPerson, peopleList, test } from './support/fixtures.js';
+import { expectVerifiedByLink, inviteLink } from './support/link-proof.js';
 import { shownSafetyNumber } from './support/security.js';
 import { startServer } from './support/server-process.js';
 import {
@@ -89,6 +90,28 @@ test.describe('kopru on the command line', () => {
     cli.child.stdin?.end();
     expect(await exitOf(cli)).toBe(0);
     expect(a.problems).toEqual([]);
+  });
+
+  test('the invite-link proof: a browser and the CLI on a link with its key verify each other; a damaged key is said', async ({
+    browser,
+  }) => {
+    const a = await openPerson(browser, '', { link: '/' });
+    await rename(a.page, 'Ada');
+    const link = await inviteLink(a.page);
+    expect(link).toMatch(/#k=[A-Za-z0-9_-]{22}$/);
+    const cli = runCli(['chat', link, '--name', 'Kaan', '--to', 'Ada', '--json']);
+    await cli.waitFor((e) => e.event === 'chat-ready');
+    cli.type('hello');
+    await cli.waitFor((e) => e.event === 'link-proof' && e.state === 'verified' && e.peer === 'Ada');
+    await expectVerifiedByLink(a.page, 'Kaan');
+    cli.child.stdin?.end();
+    expect(await cli.exited).toBe(0);
+
+    const damaged = runCli(['chat', link.slice(0, -10), '--name', 'Cem', '--json'], { stdin: 'ignore' });
+    expect(await damaged.exited).toBe(0);
+    expect(damaged.events).toContainEqual(
+      expect.objectContaining({ event: 'warning', message: expect.stringMatching(/key is damaged/) }),
+    );
   });
 
   test('CLI → Chromium: mixed files and a nested folder arrive with the SHA-256 the test computes', async ({

@@ -1,3 +1,4 @@
+import { parseLinkFragment } from '@kopru/client';
 import { roomIdSchema } from '@kopru/protocol';
 import { usageError } from './errors.js';
 
@@ -5,7 +6,11 @@ import { usageError } from './errors.js';
 export interface RoomLink {
   server: URL;
   roomId: string;
-  /** The link as a browser opens it. */
+  /** The room's invite-link key (`#k=…`), when the link carries one: the proof is then run with everyone. */
+  key: string | undefined;
+  /** The link had a `#k=` that is not a key (cut short when copied?): the room opens without the proof. */
+  damagedKey: boolean;
+  /** The link as a browser opens it (with the key in the fragment, which never reaches the server). */
   href: string;
 }
 
@@ -32,6 +37,7 @@ export function parseServer(value: string): URL {
 export function parseRoomLink(link: string, server?: string): RoomLink {
   const override = server === undefined ? undefined : parseServer(server);
   let roomId: string | undefined;
+  let hash = '';
   let origin: URL | undefined = override;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(link)) {
     let url: URL;
@@ -44,6 +50,7 @@ export function parseRoomLink(link: string, server?: string): RoomLink {
       throw usageError(`"${link}" is not a Köprü room link (expected https://<server>/r/<room>)`);
     }
     roomId = ROOM_PATH.exec(url.pathname)?.[1];
+    hash = url.hash;
     origin ??= new URL(url.origin);
   } else if (override) {
     roomId = link;
@@ -54,7 +61,23 @@ export function parseRoomLink(link: string, server?: string): RoomLink {
   const decoded = safeDecode(roomId);
   const parsed = roomIdSchema.safeParse(decoded);
   if (!parsed.success) throw usageError(`"${link}" is not a Köprü room link: bad room id "${decoded}"`);
-  return { server: origin, roomId: parsed.data, href: new URL(`/r/${parsed.data}`, origin).href };
+  const fragment = parseLinkFragment(hash);
+  return withKey(
+    {
+      server: origin,
+      roomId: parsed.data,
+      key: undefined,
+      damagedKey: fragment.kind === 'malformed',
+      href: '',
+    },
+    fragment.kind === 'key' ? fragment.key : undefined,
+  );
+}
+
+/** The same room with `key` as its invite-link key (and in its link). */
+export function withKey(link: RoomLink, key: string | undefined): RoomLink {
+  const base = new URL(`/r/${link.roomId}`, link.server).href;
+  return { ...link, key, href: key ? `${base}#k=${key}` : base };
 }
 
 function safeDecode(value: string): string {

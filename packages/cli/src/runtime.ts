@@ -2,6 +2,7 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import {
   type ChatManager,
+  generateLinkKey,
   KopruSession,
   MemoryChatStore,
   type PeerMesh,
@@ -16,7 +17,7 @@ import { isCallMessage, type ProtocolError, randomShortName } from '@kopru/proto
 import { io } from 'socket.io-client';
 import { CliError, EXIT } from './errors.js';
 import { loadDtlsIdentity } from './identity.js';
-import { parseRoomLink, type RoomLink } from './link.js';
+import { parseRoomLink, type RoomLink, withKey } from './link.js';
 import { nodePeerConnection } from './node-peer-connection.js';
 import type { Output } from './output.js';
 
@@ -99,7 +100,8 @@ export async function newRoomLink(server: URL, opts: ConnectOptions): Promise<Ro
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (error: Error & { code?: string }) => reject(unreachable(server, error)));
   });
-  return parseRoomLink(new URL(location, server).href);
+  // Like the browser at `#new`: whoever makes the room makes its invite-link key.
+  return withKey(parseRoomLink(new URL(location, server).href), generateLinkKey());
 }
 
 const notKopru = (server: URL, why: string): CliError =>
@@ -176,7 +178,11 @@ export async function joinRoom(opts: JoinOptions): Promise<JoinedRoom> {
     ...(opts.transfers ? { transfers: opts.transfers } : {}),
     mesh: { createPeerConnection: nodePeerConnection(logger, await loadDtlsIdentity()), logger },
     iceTransportPolicy: () => (opts.relayOnly ? 'relay' : 'all'),
+    linkKey: () => opts.link.key,
   });
+  if (opts.link.damagedKey) {
+    opts.out.warn("The link's key is damaged (cut short?): joining without the invite-link proof.");
+  }
   const declineCalls = session.on('ready', ({ mesh }) => {
     mesh.on('message', ({ peerId, message }) => {
       if (isCallMessage(message) && message.type === 'call-invite') {
@@ -209,6 +215,20 @@ export async function joinRoom(opts: JoinOptions): Promise<JoinedRoom> {
  */
 function watchSecurity(session: KopruSession, room: RoomClient, out: Output): PeerSecurityMonitor {
   const monitor = new PeerSecurityMonitor(session);
+  // The invite-link proof (docs/security.md#invite-link-proof): run by the core when the link has a key.
+  session.on('ready', ({ linkVerifier }) => {
+    linkVerifier.on('changed', ({ peerId, state }) => {
+      const name = room.current.peers.get(peerId)?.name ?? peerId;
+      out.event('link-proof', { peer: name, state });
+      if (state === 'verified') out.info(`${name}: verified by the invite link.`);
+      if (state === 'missing') out.info(`${name}: not verified (they came without the link's key).`);
+      if (state === 'failed') {
+        out.warn(
+          `WARNING: ${name}'s connection does not match the invite link's key. Someone may be in the middle; do not trust it.`,
+        );
+      }
+    });
+  });
   const shown = new Map<string, string>();
   monitor.on('info', (info) => {
     if (!info.route || !info.safetyNumber) return;

@@ -37,7 +37,12 @@ export function wireCalls(
     transport: {
       send: transport.send,
       connect: transport.connect,
-      addTransceiver: (peerId, kind, init) => mesh.addTransceiver(peerId, kind, init),
+      // The command line (`client: 'terminal'`) has no media: no transceivers, so no renegotiation it
+      // cannot answer (libdatachannel carries data only); it declines calls on the control channel.
+      addTransceiver: (peerId, kind, init) =>
+        room.current.peers.get(peerId)?.client === 'terminal'
+          ? undefined
+          : mesh.addTransceiver(peerId, kind, init),
     },
   });
   const offs: Unsubscribe[] = [
