@@ -7,6 +7,7 @@ import { messageLog, openConversationWith, rename, send } from './support/chat.j
 import { type CliRun, roomLink, runCli } from './support/cli.js';
 import { startCoturn } from './support/coturn.mjs';
 import { E2E_PORT, E2E_RELAY_PORTS, E2E_TURN_PORT } from './support/env.js';
+import { launchFirefox } from './support/firefox.js';
 import { expect, openPerson, peopleList, test } from './support/fixtures.js';
 import { expectVerifiedByLink, inviteLink } from './support/link-proof.js';
 import { shownSafetyNumber } from './support/security.js';
@@ -341,7 +342,7 @@ test.describe('kopru: bad input, each with its exit code and message', () => {
   });
 });
 
-test('relay-only through the test coturn: CLI ↔ CLI, both ends report a relayed route, the file hashes right', async () => {
+test('relay-only through the test coturn: CLI ↔ CLI moves the file, and neither hands out anything but relay candidates', async () => {
   const turn = await startCoturn({
     port: E2E_TURN_PORT,
     minRelayPort: E2E_RELAY_PORTS.min,
@@ -356,29 +357,21 @@ test('relay-only through the test coturn: CLI ↔ CLI, both ends report a relaye
     const src = scratchDir();
     const out = scratchDir();
     const file = makeFile(src, 'relayed.bin', 8 * MiB);
-    const receiver = runCli([
-      'receive',
-      link,
-      '--out',
-      out,
-      '--yes',
-      '--name',
-      'Rx',
-      '--relay-only',
-      '--json',
-    ]);
+    const flags = ['--relay-only', '--json', '--verbose'];
+    const receiver = runCli(['receive', link, '--out', out, '--yes', '--name', 'Rx', ...flags]);
     await receiver.waitFor((e) => e.event === 'waiting');
-    const sender = runCli(['send', link, file.path, '--to', 'Rx', '--relay-only', '--json']);
+    const sender = runCli(['send', link, file.path, '--to', 'Rx', ...flags]);
     expect(await sender.exited).toBe(0);
     expect(await receiver.exited).toBe(0);
     expect(sha256File(path.join(out, 'relayed.bin'))).toBe(file.sha256);
     for (const run of [sender, receiver]) {
-      expect(run.events).toContainEqual(
-        expect.objectContaining({ event: 'peer-security', route: 'relayed' }),
-      );
-      expect(run.events).not.toContainEqual(
-        expect.objectContaining({ event: 'peer-security', route: 'direct' }),
-      );
+      // What each one signalled: descriptions and trickled candidates, from its own debug log.
+      const sent = run
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('debug send candidate') || l.includes('debug send description'));
+      expect(sent.some((l) => /typ relay/.test(l))).toBe(true);
+      expect(sent.filter((l) => /typ (host|srflx|prflx)/.test(l))).toEqual([]);
     }
   } finally {
     await server.stop();
@@ -480,4 +473,35 @@ test.describe('kopru: interruptions', () => {
       execFileSync('umount', [small]);
     }
   });
+});
+
+test('CLI → Firefox: a file offered from the terminal is accepted and verified by Firefox (exit 0)', async () => {
+  test.slow();
+  const roomId = `firefox-${Date.now()}`;
+  const file = makeFile(scratchDir(), 'to-firefox.bin', 8 * MiB);
+  const firefox = await launchFirefox();
+  try {
+    const ff = await firefox.newPage();
+    await ff.goto(`${roomLink(roomId)}`);
+    await ff.waitForFunction(() => (document.body.textContent ?? '').includes('Connected'), {
+      timeout: 20_000,
+    });
+    const nameBox = await ff.waitForSelector('::-p-aria(Your name)');
+    await nameBox?.click({ count: 3 });
+    await nameBox?.type('Firefox');
+    await nameBox?.press('Enter');
+    const cli = runCli(['send', roomLink(roomId), file.path, '--name', 'Kaan', '--to', 'Firefox', '--json']);
+    await (
+      await ff.waitForSelector('::-p-aria(People in this room) ::-p-text(Kaan)', { timeout: 30_000 })
+    )?.click();
+    await (await ff.waitForSelector('::-p-aria(Accept)', { timeout: 60_000 }))?.click();
+    await ff.waitForFunction(
+      () => (document.body.textContent ?? '').includes('Complete: every file verified'),
+      { timeout: 60_000 },
+    );
+    expect(await cli.exited).toBe(0);
+    expect(cli.events).toContainEqual(expect.objectContaining({ event: 'complete', totalBytes: file.size }));
+  } finally {
+    await firefox.close();
+  }
 });
