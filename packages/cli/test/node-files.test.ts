@@ -43,11 +43,18 @@ describe('ReceiveFolder + DiskStorage', () => {
     const storage = new DiskStorage((key) => folder.partPath(key), dir);
     const data = randomBytes(300_000);
     const errors: string[] = [];
+    const written: number[] = [];
+    const events = {
+      written: (offset: number) => written.push(offset),
+      failed: (m: string) => errors.push(m),
+    };
 
-    const first = storage.open('t1.0', { offset: 0 }, (m) => errors.push(m));
+    const first = storage.open('t1.0', { offset: 0 }, events);
     write(first, data.subarray(0, 100_000), 0);
     write(first, data.subarray(100_000, 150_000), 100_000);
     expect(await first.checkpoint()).toEqual({ offset: 150_000, hashState: undefined });
+    // The credit the receiver grants: reported once per write, before the checkpoint resolves.
+    expect(written).toEqual([100_000, 150_000]);
     write(first, data.subarray(150_000, 170_000), 150_000); // lost: after the checkpoint
     await first.close();
 
@@ -57,7 +64,7 @@ describe('ReceiveFolder + DiskStorage', () => {
     const resumed = new DiskStorage((key) => again.partPath(key), dir).open(
       't1.0',
       { offset: 150_000 },
-      (m) => errors.push(m),
+      events,
     );
     write(resumed, data.subarray(150_000), 150_000);
     expect(await resumed.finish()).toBe(sha(data));
@@ -84,8 +91,10 @@ describe('ReceiveFolder + DiskStorage', () => {
     const folder = new ReceiveFolder(dir);
     await folder.put(record('t3', ['x.bin']));
     const errors: string[] = [];
-    const sink = new DiskStorage((key) => folder.partPath(key), dir).open('t3.0', { offset: 10 }, (m) =>
-      errors.push(m),
+    const sink = new DiskStorage((key) => folder.partPath(key), dir).open(
+      't3.0',
+      { offset: 10 },
+      { written: () => {}, failed: (m) => errors.push(m) },
     );
     await expect(sink.finish()).rejects.toThrow();
     expect(errors.join()).toMatch(/cannot resume x\.bin\.kopru-part at 10: only 0 bytes kept/);

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileSink, SinkCheckpoint, TransferStorage } from '@kopru/client';
+import type { FileSink, SinkCheckpoint, SinkEvents, TransferStorage } from '@kopru/client';
 
 /** Where a storage key's bytes go: `<out>/<path>.kopru-part` (the receive folder decides). */
 export type PartPath = (key: string) => string | undefined;
@@ -19,15 +19,13 @@ export const PART_SUFFIX = '.kopru-part';
  */
 export class DiskStorage implements TransferStorage {
   readonly kind = 'disk' as const;
-  private readonly pending = new Map<string, number>();
-  private pendingTotal = 0;
 
   constructor(
     private readonly partPath: PartPath,
     private readonly folder: string,
   ) {}
 
-  open(key: string, at: { offset: number }, onError: (message: string) => void): FileSink {
+  open(key: string, at: SinkCheckpoint, events: SinkEvents): FileSink {
     const file = this.partPath(key);
     let failed: string | undefined = file ? undefined : `no destination for ${key}`;
     let written = at.offset;
@@ -44,7 +42,7 @@ export class DiskStorage implements TransferStorage {
       hash = await hashPrefix(file, at.offset);
     })().catch((error: unknown) => {
       failed = describe(error);
-      onError(failed);
+      events.failed(failed);
     });
     let tail: Promise<unknown> = ready;
     const step = <T>(fn: (handle: FileHandle) => Promise<T>): Promise<T> => {
@@ -55,27 +53,22 @@ export class DiskStorage implements TransferStorage {
       tail = result.catch(() => undefined);
       return result;
     };
-    const track = (bytes: number): void => {
-      this.pending.set(key, (this.pending.get(key) ?? 0) + bytes);
-      this.pendingTotal += bytes;
-    };
     return {
       write: (buffer, start, bytes, position) => {
-        track(bytes);
         const data = new Uint8Array(buffer, start, bytes);
         void step(async (h) => {
           if (position !== written) throw new Error(`out-of-order write at ${position}, expected ${written}`);
           await h.write(data, 0, bytes, position);
           hash.update(data);
           written += bytes;
-        })
-          .catch((error: unknown) => {
-            if (!failed) {
-              failed = describe(error);
-              onError(failed);
-            }
-          })
-          .finally(() => track(-bytes));
+          // The receiver's credit to the sender: bytes on disk (handed to the kernel) and hashed.
+          events.written(written);
+        }).catch((error: unknown) => {
+          if (!failed) {
+            failed = describe(error);
+            events.failed(failed);
+          }
+        });
       },
       // Written means handed to the kernel: that survives the process being killed, which is what a
       // resume needs. No fsync: it stalled the write queue for the length of a disk flush twice a second.
@@ -105,14 +98,6 @@ export class DiskStorage implements TransferStorage {
   async remove(key: string): Promise<void> {
     const file = this.partPath(key);
     if (file) await rm(file, { force: true });
-  }
-
-  backlog(): number {
-    return this.pendingTotal;
-  }
-
-  unwritten(key: string): number {
-    return this.pending.get(key) ?? 0;
   }
 
   async freeBytes(): Promise<number | undefined> {
