@@ -82,13 +82,13 @@ function unreachable(server: URL, error: Error & { code?: string }): Error {
   return new CliError(EXIT.unreachable, `cannot reach ${server.origin}: ${error.code ?? error.message}`);
 }
 
-/** Asks the server for a new room (`GET /` answers with a redirect to `/r/<new id>`). */
+/** Asks the server for a new room (`GET /new` answers with a redirect to `/r/<new id>#new`). */
 export async function newRoomLink(server: URL, opts: ConnectOptions): Promise<RoomLink> {
   await checkServer(server, opts);
   const location = await new Promise<string>((resolve, reject) => {
     const get = server.protocol === 'https:' ? httpsGet : httpGet;
     const req = get(
-      new URL('/', server),
+      new URL('/new', server),
       { rejectUnauthorized: !opts.insecure, timeout: REACH_TIMEOUT_MS },
       (res) => {
         res.resume();
@@ -100,8 +100,11 @@ export async function newRoomLink(server: URL, opts: ConnectOptions): Promise<Ro
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (error: Error & { code?: string }) => reject(unreachable(server, error)));
   });
-  // Like the browser at `#new`: whoever makes the room makes its invite-link key.
-  return withKey(parseRoomLink(new URL(location, server).href), generateLinkKey());
+  // Like the browser at `#new`: whoever makes the room makes its invite-link key (the `#new` marker
+  // itself is for the page, not a key).
+  const room = new URL(location, server);
+  room.hash = '';
+  return withKey(parseRoomLink(room.href), generateLinkKey());
 }
 
 const notKopru = (server: URL, why: string): CliError =>
