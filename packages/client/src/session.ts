@@ -17,7 +17,6 @@ import { FILE_CHANNEL } from './transfer/wire.js';
 import { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';
 
 export interface SessionEvents {
-  [event: string]: unknown;
   /** A new mesh and chat were built (first join, or the server gave us a new peer id). */
   ready: {
     selfPeerId: string;

@@ -15,7 +15,6 @@ import { IceRefreshSchedule } from './ice-refresh.js';
 import { emptyRoomState, type PresenceAction, type RoomState, reducePresence } from './room-state.js';
 
 export interface RoomClientEvents {
-  [event: string]: unknown;
   state: RoomState;
   status: ConnectionStatus;
   error: ProtocolError;

@@ -19,7 +19,7 @@ export interface PeerSecurityInfo {
   safetyNumber: string | undefined;
 }
 
-export type PeerSecurityEvents = { [event: string]: unknown; info: PeerSecurityInfo };
+export type PeerSecurityEvents = { info: PeerSecurityInfo };
 
 export type PeerSecuritySourceEvents = {
   ready: { mesh: PeerMesh };

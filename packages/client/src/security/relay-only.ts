@@ -3,7 +3,7 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 
 export const RELAY_ONLY_KEY = 'kopru:relay-only';
 
-export type RelayOnlyEvents = { [event: string]: unknown; changed: boolean };
+export type RelayOnlyEvents = { changed: boolean };
 
 /**
  * The user's relay-only choice, remembered (localStorage), over the server's default (`RELAY_ONLY`):

@@ -29,7 +29,7 @@ export const VERIFIED_PEERS_KEY = 'kopru:verified-peers';
 /** Oldest entries go first past this; a few hundred people verified is already a lot. */
 const MAX_ENTRIES = 500;
 
-export type VerifiedPeersEvents = { [event: string]: unknown; changed: undefined };
+export type VerifiedPeersEvents = { changed: undefined };
 
 /** Peers whose certificate the user verified, remembered by fingerprint (localStorage). */
 export class VerifiedPeers extends TypedEmitter<VerifiedPeersEvents> {

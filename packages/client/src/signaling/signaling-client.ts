@@ -35,7 +35,6 @@ export type ConnectionStatus =
   | 'ended';
 
 export interface SignalingEvents {
-  [event: string]: unknown;
   status: ConnectionStatus;
   joined: JoinReply;
   'peer-joined': PeerInfo;

@@ -1,5 +1,8 @@
-/** A map from event name to the payload its listeners receive. */
-export type EventMap = Record<string, unknown>;
+/**
+ * A map from event name to the payload its listeners receive: an interface or object type with one
+ * property per event and no index signature, so `on('typo')` is a compile error.
+ */
+export type EventMap<Events> = { [K in keyof Events]: unknown };
 export type Listener<T> = (payload: T) => void;
 export type Unsubscribe = () => void;
 
@@ -7,7 +10,7 @@ export type Unsubscribe = () => void;
  * A small typed event emitter. A throwing listener is reported through `onListenerError` and does not
  * stop the others (mediasoup's `safeEmit` idea): one broken UI subscriber must not break the transport.
  */
-export class TypedEmitter<Events extends EventMap> {
+export class TypedEmitter<Events extends EventMap<Events>> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
 
   constructor(private readonly onListenerError: (error: unknown) => void = (e) => console.error(e)) {}
