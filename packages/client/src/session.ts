@@ -118,6 +118,19 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         this.chat?.handlePeerLeft(peerId);
       }),
     );
+    // Made after the room joined (a UI that remounts): build for the peer id we already have.
+    const self = room.current.self;
+    if (self && room.status === 'connected') {
+      this.wasConnected = true;
+      this.build(self.peerId);
+    }
+  }
+
+  /** What the last `ready` carried, while there is a mesh (for a listener that subscribes late). */
+  get current(): SessionEvents['ready'] | undefined {
+    const { selfPeerId, chat, mesh, links } = this;
+    if (selfPeerId === undefined || !chat || !mesh || !links) return undefined;
+    return { selfPeerId, chat, mesh, transfers: this.transfers, call: this.call, linkVerifier: links };
   }
 
   get chatManager(): ChatManager | undefined {
@@ -155,13 +168,16 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
     this.mesh?.handleOffline();
   }
 
-  /** Closes the mesh and chat and leaves the room. Idempotent. */
+  /**
+   * Closes the mesh, chat, calls and transfers and stops listening to the room. Idempotent. The room stays
+   * open: it belongs to whoever made it (the page), which may build another session on it.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const off of this.roomOffs.splice(0)) off();
     this.teardown();
-    this.opts.room.close();
+    this.removeAllListeners();
   }
 
   private hasUnacked(peerId: string): boolean {

@@ -1,13 +1,8 @@
-import {
-  type ChatManager,
-  type ChatRecord,
-  type KopruSession,
-  type PeerLinkState,
-  ROOM_CONVERSATION_ID,
-} from '@kopru/client';
+import { type ChatManager, type ChatRecord, type PeerLinkState, ROOM_CONVERSATION_ID } from '@kopru/client';
 import type { PeerInfo } from '@kopru/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SessionFacade } from '../hooks/useSession.js';
 import { useConversation, useTyping } from '../hooks/useSession.js';
 import { CallButtons } from './call/CallButtons.js';
 import { MessageText } from './MessageText.js';
@@ -19,7 +14,7 @@ import { TransferList } from './transfer/TransferList.js';
 import { useConversationFiles } from './transfer/useConversationFiles.js';
 
 interface ConversationPanelProps {
-  session: KopruSession;
+  session: SessionFacade;
   chat: ChatManager | undefined;
   conversationId: string | undefined;
   /** The other person of a direct conversation (undefined for the room, or when they have left). */

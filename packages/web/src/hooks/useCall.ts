@@ -3,15 +3,15 @@ import {
   type CallState,
   type CallStatsHistory,
   IDLE,
-  type KopruSession,
   type LocalMediaState,
   type MediaProblem,
   type RemoteTracks,
 } from '@kopru/client';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { SessionFacade } from './useSession.js';
 
 /** The session's call manager (rebuilt with the mesh); undefined before joining or without media devices. */
-export function useCallManager(session: KopruSession): CallManager | undefined {
+export function useCallManager(session: SessionFacade): CallManager | undefined {
   return useSyncExternalStore(
     (notify) => session.on('ready', notify),
     () => session.callManager,

@@ -1,43 +1,106 @@
 import {
   BrowserTransferStorage,
+  type CallManager,
   type ChatManager,
   type ChatRecord,
   IdbChatStore,
   IdbTransferStore,
   KopruSession,
+  type LinkVerifier,
   type PeerLinkState,
+  type PeerMesh,
   type RoomClient,
+  type SessionEvents,
   type SessionOptions,
+  type TransferManager,
+  TypedEmitter,
+  type Unsubscribe,
   WorkerSourceHasher,
 } from '@kopru/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 
-/** The peer-to-peer side of the page: mesh and chat, rebuilt when the server gives us a new peer id. */
+/**
+ * What the UI holds for the page's lifetime: the managers and events of the `KopruSession` open now. A
+ * session has side effects (it subscribes to the room, builds a mesh, starts a storage worker), so
+ * `useSession` makes it in an effect and closes it in that effect's cleanup; this façade, made without
+ * side effects, follows whichever session is attached. Under StrictMode the effect runs, is cleaned up and
+ * runs again: the first session is closed before the second is attached, so one mesh answers each peer.
+ */
+export class SessionFacade extends TypedEmitter<SessionEvents> {
+  private session: KopruSession | undefined;
+  private offs: Unsubscribe[] = [];
+
+  /** Follows `session` from now on (and says `ready` at once if it already has a mesh). */
+  attach(session: KopruSession): void {
+    this.detach();
+    this.session = session;
+    this.offs = [
+      session.on('ready', (event) => this.emit('ready', event)),
+      session.on('link-state', (event) => this.emit('link-state', event)),
+    ];
+    const current = session.current;
+    if (current) this.emit('ready', current);
+  }
+
+  /** Stops following the attached session. Idempotent. */
+  detach(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.session = undefined;
+  }
+
+  get chatManager(): ChatManager | undefined {
+    return this.session?.chatManager;
+  }
+
+  get transferManager(): TransferManager | undefined {
+    return this.session?.transferManager;
+  }
+
+  get callManager(): CallManager | undefined {
+    return this.session?.callManager;
+  }
+
+  get peerMesh(): PeerMesh | undefined {
+    return this.session?.peerMesh;
+  }
+
+  get linkVerifier(): LinkVerifier | undefined {
+    return this.session?.linkVerifier;
+  }
+
+  /** Opens the peer connection(s) a conversation needs (see `KopruSession.connectConversation`). */
+  connectConversation(conversationId: string): void {
+    this.session?.connectConversation(conversationId);
+  }
+}
+
+type SessionExtras = Pick<SessionOptions, 'mesh' | 'iceTransportPolicy' | 'linkKey'>;
+const NO_EXTRAS: SessionExtras = {};
+
+/**
+ * The peer-to-peer side of the page (mesh, chat, calls, transfers, rebuilt when the server gives us a new
+ * peer id): one session per mounted page, made and closed in an effect, seen through a stable façade.
+ */
 export function useSession(
   client: RoomClient,
-  /** Security options (long-lived certificate, relay-only policy): see `usePrivacyOptions`. */
-  extra: Pick<SessionOptions, 'mesh' | 'iceTransportPolicy' | 'linkKey'> = {},
-): { session: KopruSession; chat: ChatManager | undefined } {
-  const [session] = useState(
-    () =>
-      new KopruSession({
-        ...extra,
-        room: client,
-        chatStore: new IdbChatStore(),
-        // Calls need camera and microphone, which browsers only offer on secure (HTTPS) pages.
-        ...(navigator.mediaDevices ? { calls: { mediaDevices: navigator.mediaDevices } } : {}),
-        transfers: {
-          store: new IdbTransferStore(),
-          storage: new BrowserTransferStorage(),
-          hasher: () => new WorkerSourceHasher(),
-        },
-      }),
-  );
-  const chat = useSyncExternalStore(
-    (notify) => session.on('ready', notify),
-    () => session.chatManager,
-  );
+  /** Security options (long-lived certificate, relay-only policy): see `usePrivacyOptions`. Keep it stable. */
+  extra: SessionExtras = NO_EXTRAS,
+): { session: SessionFacade; chat: ChatManager | undefined } {
+  const [facade] = useState(() => new SessionFacade());
   useEffect(() => {
+    const session = new KopruSession({
+      ...extra,
+      room: client,
+      chatStore: new IdbChatStore(),
+      // Calls need camera and microphone, which browsers only offer on secure (HTTPS) pages.
+      ...(navigator.mediaDevices ? { calls: { mediaDevices: navigator.mediaDevices } } : {}),
+      transfers: {
+        store: new IdbTransferStore(),
+        storage: new BrowserTransferStorage(),
+        hasher: () => new WorkerSourceHasher(),
+      },
+    });
+    facade.attach(session);
     const online = () => session.handleOnline();
     const offline = () => session.handleOffline();
     window.addEventListener('online', online);
@@ -45,9 +108,15 @@ export function useSession(
     return () => {
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
+      facade.detach();
+      session.close();
     };
-  }, [session]);
-  return { session, chat };
+  }, [facade, client, extra]);
+  const chat = useSyncExternalStore(
+    (notify) => facade.on('ready', notify),
+    () => facade.chatManager,
+  );
+  return { session: facade, chat };
 }
 
 const NO_MESSAGES: readonly ChatRecord[] = [];
@@ -106,7 +175,7 @@ export function useTyping(chat: ChatManager | undefined, conversationId: string)
   return peers;
 }
 
-export function useLinkStates(session: KopruSession): ReadonlyMap<string, PeerLinkState> {
+export function useLinkStates(session: SessionFacade): ReadonlyMap<string, PeerLinkState> {
   const [states, setStates] = useState<ReadonlyMap<string, PeerLinkState>>(new Map());
   useEffect(
     () =>

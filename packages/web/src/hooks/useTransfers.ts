@@ -1,8 +1,9 @@
-import type { KopruSession, TransferManager, TransferView } from '@kopru/client';
+import type { TransferManager, TransferView } from '@kopru/client';
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { SessionFacade } from './useSession.js';
 
 /** The session's transfer manager (rebuilt with the mesh when the server gives us a new peer id). */
-export function useTransferManager(session: KopruSession): TransferManager | undefined {
+export function useTransferManager(session: SessionFacade): TransferManager | undefined {
   return useSyncExternalStore(
     (notify) => session.on('ready', notify),
     () => session.transferManager,

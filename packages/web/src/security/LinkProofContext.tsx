@@ -1,5 +1,6 @@
-import type { KopruSession, LinkProofState, LinkVerifier, VerifiedPeers } from '@kopru/client';
+import type { LinkProofState, LinkVerifier, VerifiedPeers } from '@kopru/client';
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
+import type { SessionFacade } from '../hooks/useSession.js';
 
 export interface LinkProofView {
   /** We hold the room's invite-link key: only then is anyone verified (or not) by link. */
@@ -23,7 +24,7 @@ export const useLinkProofs = (): LinkProofView => useContext(LinkProofContext);
  * each peer it verified (so that a later change of it warns like one verified by safety number).
  */
 export function useLinkProofState(
-  session: KopruSession,
+  session: SessionFacade,
   verified: VerifiedPeers,
   names: ReadonlyMap<string, string>,
   hasKey: boolean,

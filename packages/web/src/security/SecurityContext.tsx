@@ -1,6 +1,5 @@
 import {
   hasRelayServer,
-  type KopruSession,
   type PeerSecurityInfo,
   PeerSecurityMonitor,
   RelayOnlySetting,
@@ -12,6 +11,7 @@ import {
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { dtlsCertificates } from './identity.js';
 import '../components/security/security.css';
+import type { SessionFacade } from '../hooks/useSession.js';
 
 export interface SecurityState {
   client: RoomClient;
@@ -59,7 +59,7 @@ export function usePrivacyOptions(
 /** Wires the monitor, the verified peers and the relay-only switch to the session; state for React. */
 export function useSecurityState(
   client: RoomClient,
-  session: KopruSession,
+  session: SessionFacade,
   relayOnly: RelayOnlySetting,
 ): SecurityState {
   const [verified] = useState(() => new VerifiedPeers(window.localStorage));

@@ -1,11 +1,12 @@
-import { CallError, isInCall, type KopruSession, ROOM_CONVERSATION_ID } from '@kopru/client';
+import { CallError, isInCall, ROOM_CONVERSATION_ID } from '@kopru/client';
 import type { CallMedia } from '@kopru/protocol';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCallManager, useCallState } from '../../hooks/useCall.js';
+import type { SessionFacade } from '../../hooks/useSession.js';
 
 interface CallButtonsProps {
-  session: KopruSession;
+  session: SessionFacade;
   conversationId: string;
   /** Everyone else in the room (id → name): the room conversation calls them all. */
   names: ReadonlyMap<string, string>;

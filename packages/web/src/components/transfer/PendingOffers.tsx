@@ -1,16 +1,17 @@
-import type { KopruSession, TransferView } from '@kopru/client';
+import type { TransferView } from '@kopru/client';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTransferManager } from '../../hooks/useTransfers.js';
 import { formatBytes } from './format.js';
 import './transfer.css';
+import type { SessionFacade } from '../../hooks/useSession.js';
 
 /**
  * Offers waiting for an answer in a conversation other than the open one: a line each with "Show", so an
  * offer is never missed; and a desktop notification when the tab is hidden (if the user allowed them).
  */
 export function PendingOffers(props: {
-  session: KopruSession;
+  session: SessionFacade;
   openConversationId: string | undefined;
   names: ReadonlyMap<string, string>;
   onShow(conversationId: string): void;

@@ -1,12 +1,13 @@
-import type { KopruSession, SourceFile } from '@kopru/client';
+import type { SourceFile } from '@kopru/client';
 import { type RefObject, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SessionFacade } from '../../hooks/useSession.js';
 import { useTransferManager } from '../../hooks/useTransfers.js';
 import { useFileDrop } from './useFileDrop.js';
 
 /** Everything the conversation panel needs for files: the manager, `send`, drop/paste on `target`. */
 export function useConversationFiles(
-  session: KopruSession,
+  session: SessionFacade,
   conversationId: string | undefined,
   target: RefObject<HTMLElement | null>,
 ) {
