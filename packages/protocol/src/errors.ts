@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Every error the server can answer with. Listed with their meaning in docs/protocol.md. */
+/**
+ * Every error the server can answer with, and `INVALID_REPLY`, which the client raises itself when an
+ * answer does not match its schema. Listed with their meaning in docs/protocol.md.
+ */
 export const ERROR_CODES = [
   'INVALID_PAYLOAD',
   'NOT_IN_ROOM',
@@ -16,6 +19,7 @@ export const ERROR_CODES = [
   'ORIGIN_NOT_ALLOWED',
   'TOO_MANY_CONNECTIONS',
   'NEARBY_OFF',
+  'INVALID_REPLY',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

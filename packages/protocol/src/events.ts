@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import type { Ack } from './errors.js';
-import { type IceRefreshReply, type IceServer, iceServerSchema, iceServersTtlSchema } from './ice.js';
+import { type Ack, protocolErrorSchema } from './errors.js';
+import {
+  type IceRefreshReply,
+  type IceServer,
+  iceRefreshReplySchema,
+  iceServerSchema,
+  iceServersTtlSchema,
+} from './ice.js';
 import { LIMITS } from './limits.js';
 import {
   clientKindSchema,
@@ -136,6 +142,27 @@ export const clientEventSchemas = {
   'room:set-password': setPasswordRequestSchema,
   'ice:refresh': z.object({}).strict(),
 } as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;
+
+/**
+ * What each request's acknowledgement carries when it succeeds (`{ ok: true, data }`). The client parses
+ * every reply with `ackSchema(clientReplySchemas[event])`: the server is a trust boundary too, and a reply of
+ * the wrong shape (a server of another version) becomes a typed `INVALID_REPLY` error, not a cast.
+ */
+export const clientReplySchemas = {
+  'room:join': joinReplySchema,
+  'room:leave': z.null(),
+  'peer:update': peerInfoSchema,
+  signal: z.null(),
+  'room:set-password': roomAccessSchema,
+  'ice:refresh': iceRefreshReplySchema,
+} as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;
+
+/** The acknowledgement around a reply: its data on success, the server's `{ code, message }` otherwise. */
+export const ackSchema = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), data }),
+    z.object({ ok: z.literal(false), error: protocolErrorSchema }),
+  ]);
 
 export const serverEventSchemas = {
   'presence:joined': peerJoinedSchema,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   AppError,
+  ackSchema,
   clientEventSchemas,
+  clientReplySchemas,
   ERROR_CODES,
   fail,
   joinReplySchema,
@@ -124,5 +126,28 @@ describe('acknowledgements and errors', () => {
     for (const code of ERROR_CODES)
       expect(protocolErrorSchema.safeParse({ code, message: '' }).success).toBe(true);
     expect(protocolErrorSchema.safeParse({ code: 'TEAPOT', message: '' }).success).toBe(false);
+  });
+});
+
+describe('reply schemas', () => {
+  const peer = { peerId: 'A'.repeat(LIMITS.peerIdLength), name: 'Alice', status: 'available', joinedAt: 1 };
+  const join = { roomId, self: peer, sessionToken: 't', peers: [], iceServers: [], resumed: false };
+
+  it('accept a successful reply and a refusal', () => {
+    expect(ackSchema(clientReplySchemas['room:join']).parse(ok(join))).toEqual(ok(join));
+    expect(ackSchema(clientReplySchemas['peer:update']).parse(fail('ROOM_FULL', 'full'))).toEqual(
+      fail('ROOM_FULL', 'full'),
+    );
+    expect(ackSchema(clientReplySchemas['room:leave']).parse(ok(null))).toEqual(ok(null));
+  });
+
+  it.each([
+    ['no ok flag', { data: join }],
+    ['a join reply without its session token', ok({ ...join, sessionToken: undefined })],
+    ['a peer with a malformed id', ok({ ...join, self: { ...peer, peerId: 'x' } })],
+    ['an unknown error code', { ok: false, error: { code: 'NOPE', message: 'x' } }],
+    ['nothing', undefined],
+  ])('refuse %s', (_label, reply) => {
+    expect(ackSchema(clientReplySchemas['room:join']).safeParse(reply).success).toBe(false);
   });
 });

@@ -4,8 +4,10 @@ import type { z } from 'zod';
 import type {
   Ack,
   AckCallback,
+  ackSchema,
   ClientToServerEvents,
   clientEventSchemas,
+  clientReplySchemas,
   JoinReply,
   JoinRequest,
   PeerInfo,
@@ -83,6 +85,29 @@ describe('event maps', () => {
       [SignalRequest, AckCallback<null>?]
     >();
     expectTypeOf<AckCallback<null>>().parameter(0).toEqualTypeOf<Ack<null>>();
+  });
+
+  it('parse each reply into exactly the type its acknowledgement carries', () => {
+    type ReplyOf<E extends keyof ClientToServerEvents> =
+      NonNullable<Parameters<ClientToServerEvents[E]>[1]> extends (reply: Ack<infer T>) => void ? T : never;
+    expectTypeOf<keyof typeof clientReplySchemas>().toEqualTypeOf<keyof ClientToServerEvents>();
+    expectTypeOf<z.output<(typeof clientReplySchemas)['room:join']>>().toEqualTypeOf<ReplyOf<'room:join'>>();
+    expectTypeOf<z.output<(typeof clientReplySchemas)['room:leave']>>().toEqualTypeOf<
+      ReplyOf<'room:leave'>
+    >();
+    expectTypeOf<z.output<(typeof clientReplySchemas)['peer:update']>>().toEqualTypeOf<
+      ReplyOf<'peer:update'>
+    >();
+    expectTypeOf<z.output<(typeof clientReplySchemas)['signal']>>().toEqualTypeOf<ReplyOf<'signal'>>();
+    expectTypeOf<z.output<(typeof clientReplySchemas)['room:set-password']>>().toEqualTypeOf<
+      ReplyOf<'room:set-password'>
+    >();
+    expectTypeOf<z.output<(typeof clientReplySchemas)['ice:refresh']>>().toEqualTypeOf<
+      ReplyOf<'ice:refresh'>
+    >();
+    expectTypeOf<z.output<ReturnType<typeof ackSchema<typeof clientReplySchemas.signal>>>>().toEqualTypeOf<
+      Ack<null>
+    >();
   });
 
   it('match the schemas that validate them on the wire', () => {

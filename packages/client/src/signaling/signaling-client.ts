@@ -1,8 +1,9 @@
 import {
-  type Ack,
   AppError,
+  ackSchema,
   type ClientKind,
   type ClientToServerEvents,
+  clientReplySchemas,
   type JoinReply,
   type LeaveReason,
   type PeerInfo,
@@ -18,7 +19,7 @@ import {
   serverEventSchemas,
 } from '@kopru/protocol';
 import type { Socket } from 'socket.io-client';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { TypedEmitter } from '../util/typed-emitter.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -90,8 +91,8 @@ const MAX_QUEUED_SIGNALS = 256;
  */
 export const SHUTDOWN_RECONNECT_SPREAD_MS = 1_000;
 
-type ReplyOf<E extends keyof ClientToServerEvents> =
-  NonNullable<Parameters<ClientToServerEvents[E]>[1]> extends (reply: Ack<infer T>) => void ? T : never;
+/** The data of a successful reply to request `E`, as its schema in `clientReplySchemas` parses it. */
+type ReplyOf<E extends keyof ClientToServerEvents> = z.output<(typeof clientReplySchemas)[E]>;
 
 /**
  * The browser's side of the signaling server: joins the room on every (re)connect with its session token,
@@ -158,28 +159,36 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.opts.socket.connect();
   }
 
-  /** Sends a request and resolves with its data, or rejects with an AppError carrying the server's code. */
+  /**
+   * Sends a request and resolves with its data, or rejects with an AppError: the server's code, `INTERNAL`
+   * when no answer came in time, `INVALID_REPLY` when the answer does not match its schema.
+   */
   async request<E extends keyof ClientToServerEvents>(
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<ReplyOf<E>> {
     const timed = this.opts.socket.timeout(this.timeoutMs);
-    // The typed emitWithAck cannot express "the ack's argument for event E"; the reply is checked below.
-    const emit = timed.emitWithAck.bind(timed) as unknown as (
-      event: E,
-      payload: unknown,
-    ) => Promise<Ack<ReplyOf<E>>>;
-    let reply: Ack<ReplyOf<E>>;
+    // The typed emitWithAck cannot express "the ack's argument for event E"; the reply is parsed below.
+    const emit = timed.emitWithAck.bind(timed) as unknown as (event: E, payload: unknown) => Promise<unknown>;
+    let answer: unknown;
     try {
-      reply = await emit(event, payload);
+      answer = await emit(event, payload);
     } catch (cause) {
       throw new AppError('INTERNAL', `${event}: no answer from the server`, { cause });
     }
+    const parsed = ackSchema(clientReplySchemas[event]).safeParse(answer);
+    if (!parsed.success) {
+      throw new AppError('INVALID_REPLY', `${event}: unexpected reply (${z.prettifyError(parsed.error)})`, {
+        cause: parsed.error,
+      });
+    }
+    const reply = parsed.data;
     if (!reply.ok) {
       const { code, message, retryAfterMs } = reply.error;
       throw new AppError(code, message, retryAfterMs === undefined ? undefined : { retryAfterMs });
     }
-    return reply.data;
+    // Parsed by the schema of event E; TypeScript cannot narrow the lookup by a generic key.
+    return reply.data as ReplyOf<E>;
   }
 
   /**

@@ -1,8 +1,6 @@
 import type { JoinReply, SignalData, SignalFailed } from '@kopru/protocol';
-import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import { type ClientSocket, SignalingClient } from '../../src/signaling/signaling-client.js';
-import { closeAfterTest, type NodeSocket, startStandInNode } from './stand-in-node.js';
+import { type NodeSocket, startSignalingClient, startStandInNode } from './stand-in-node.js';
 
 const ROOM = 'signal-room-1';
 const SELF = 'A'.repeat(22);
@@ -46,17 +44,9 @@ async function startNode() {
 }
 
 function startClient(url: string) {
-  const socket: ClientSocket = io(url, { autoConnect: false, transports: ['websocket'], forceNew: true });
-  const client = new SignalingClient({
-    socket,
-    roomId: ROOM,
-    profile: () => ({ name: 'Alice', status: 'available' }),
-    tokens: { get: () => undefined, set: () => {}, clear: () => {} },
-  });
+  const client = startSignalingClient(url, ROOM);
   const failures: SignalFailed[] = [];
   client.on('signal-failed', (e) => failures.push(e));
-  closeAfterTest(() => client.close());
-  client.start();
   return { client, failures };
 }
 

@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientToServerEvents, ServerToClientEvents } from '@kopru/protocol';
 import { Server, type Socket as ServerSocket } from 'socket.io';
+import { io } from 'socket.io-client';
 import { afterEach } from 'vitest';
+import { type ClientSocket, SignalingClient } from '../../src/signaling/signaling-client.js';
 
 export type NodeSocket = ServerSocket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -32,4 +34,18 @@ export async function startStandInNode(onConnection: (socket: NodeSocket) => voi
   });
   const { port } = http.address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
+}
+
+/** A started signaling client for `roomId` at `url` (no session token kept), closed after the test. */
+export function startSignalingClient(url: string, roomId: string): SignalingClient {
+  const socket: ClientSocket = io(url, { autoConnect: false, transports: ['websocket'], forceNew: true });
+  const client = new SignalingClient({
+    socket,
+    roomId,
+    profile: () => ({ name: 'Alice', status: 'available' }),
+    tokens: { get: () => undefined, set: () => {}, clear: () => {} },
+  });
+  closeAfterTest(() => client.close());
+  client.start();
+  return client;
 }
