@@ -28,4 +28,15 @@ export {
   WorkerSourceHasher,
 } from './transfer/browser/opfs-storage.js';
 export * from './transfer/index.js';
+export {
+  type Clock,
+  consoleLogger,
+  type Logger,
+  type Random,
+  silentLogger,
+  systemClock,
+  systemTimers,
+  type TimerId,
+  type Timers,
+} from './util/seams.js';
 export { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';

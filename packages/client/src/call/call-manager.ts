@@ -1,5 +1,5 @@
 import { type CallMedia, type CallMessage, randomId } from '@kopru/protocol';
-import { consoleLogger, type Logger, systemTimers, type Timers } from '../peer/seams.js';
+import { consoleLogger, type Logger, systemTimers, type Timers } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { videoBitrateFor } from './bitrate.js';
 import { CallError } from './call-errors.js';

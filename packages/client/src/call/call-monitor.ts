@@ -1,4 +1,4 @@
-import type { TimerId, Timers } from '../peer/seams.js';
+import type { TimerId, Timers } from '../util/seams.js';
 import { type CallStatsHistory, EMPTY_STATS, reduceStats } from './call-stats.js';
 import { FeedbackWatch, videoFeedbackAt } from './feedback-watch.js';
 import type { MediaLinks } from './media-links.js';

@@ -1,4 +1,4 @@
-import type { TimerId, Timers } from '../peer/seams.js';
+import type { TimerId, Timers } from '../util/seams.js';
 import { type CallState, isInCall } from './call-types.js';
 import { INCOMING_RING_GRACE_MS, PARTICIPANT_RETURN_GRACE_MS, RING_TIMEOUT_MS } from './types.js';
 

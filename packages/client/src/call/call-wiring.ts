@@ -1,8 +1,8 @@
 import { isCallMessage } from '@kopru/protocol';
 import type { PeerMesh } from '../peer/peer-mesh.js';
-import type { Logger } from '../peer/seams.js';
 import type { RoomClient } from '../room/room-client.js';
 import type { PeerTransport } from '../session.js';
+import type { Logger } from '../util/seams.js';
 import type { Unsubscribe } from '../util/typed-emitter.js';
 import { CallManager } from './call-manager.js';
 import { isInCall } from './call-state.js';

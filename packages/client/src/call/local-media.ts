@@ -1,5 +1,5 @@
 import type { CallMedia } from '@kopru/protocol';
-import type { Logger } from '../peer/seams.js';
+import type { Logger } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { type MediaProblem, type MediaSource, mediaProblem } from './media-problems.js';
 import type { MediaDevicesLike } from './types.js';

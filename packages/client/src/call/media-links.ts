@@ -1,5 +1,5 @@
 import type { StatsReportLike } from '../peer/rtc-types.js';
-import type { Logger } from '../peer/seams.js';
+import type { Logger } from '../util/seams.js';
 import type { CallTransport, RemoteTracks } from './types.js';
 
 /** Our two send-only transceivers on one peer's connection, and what we last put on them. */

@@ -1,5 +1,5 @@
 import type { CallMessage } from '@kopru/protocol';
-import type { Logger, Timers } from '../peer/seams.js';
+import type { Logger, Timers } from '../util/seams.js';
 import type { CallState } from './call-state.js';
 import type { CallStatsHistory } from './call-stats.js';
 import type { LocalMediaState } from './local-media.js';

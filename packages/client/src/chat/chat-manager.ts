@@ -1,4 +1,5 @@
 import { type ChatMessageFrame, randomId } from '@kopru/protocol';
+import { systemTimers } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { ChatError, validateChatText, validateConversationId } from './chat-errors.js';
 import { ChatLog } from './chat-log.js';
@@ -20,7 +21,6 @@ import {
   type ChatPresence,
   type ChatRecord,
   type DeliveryState,
-  defaultTimers,
   ROOM_CONVERSATION_ID,
 } from './types.js';
 import { LocalTyping, RemoteTyping } from './typing.js';
@@ -67,7 +67,7 @@ export class ChatManager extends TypedEmitter<ChatEvents> {
     this.localTyping = new LocalTyping(this.now, (conversationId, frame) => {
       for (const peerId of this.recipientsFor(conversationId)) this.opts.transport.send(peerId, frame);
     });
-    this.remoteTyping = new RemoteTyping(opts.timers ?? defaultTimers, (change) =>
+    this.remoteTyping = new RemoteTyping(opts.timers ?? systemTimers, (change) =>
       this.emit('typing', change),
     );
   }

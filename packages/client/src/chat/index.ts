@@ -9,7 +9,6 @@ export {
   type ChatManagerOptions,
   type ChatPresence,
   type ChatRecord,
-  type ChatTimers,
   type ChatTransport,
   type DeliveryState,
   isChatFrame,

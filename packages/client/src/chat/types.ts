@@ -1,4 +1,5 @@
 import type { PeerMessage } from '@kopru/protocol';
+import type { Timers } from '../util/seams.js';
 import type { ChatStore } from './chat-store.js';
 import type { StoreOperation } from './write-queue.js';
 
@@ -60,12 +61,6 @@ export interface ChatTransport {
   peersInRoom(): string[];
 }
 
-/** Timer seam, so tests drive typing expiry with a fake clock. */
-export interface ChatTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface ChatManagerOptions {
   roomId: string;
   /** Our own peer id in the room (the `from` of outgoing messages). */
@@ -73,18 +68,13 @@ export interface ChatManagerOptions {
   transport: ChatTransport;
   store: ChatStore;
   now?: () => number;
-  timers?: ChatTimers;
+  /** Typing expiry runs on these (`systemTimers` by default), so tests drive it with a fake clock. */
+  timers?: Timers;
   /** Message ids; `randomId` by default. */
   newId?: () => string;
   /** Throwing listeners and unexpected failures; `console.error` by default. */
   onError?: (error: unknown) => void;
 }
-
-/** The platform's timers. */
-export const defaultTimers: ChatTimers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /** Names for `fromName`; `RoomState` from the room client fits this shape. */
 export interface ChatPresence {

@@ -1,5 +1,6 @@
 import type { PeerMessage } from '@kopru/protocol';
-import { type ChatTimers, ROOM_CONVERSATION_ID } from './types.js';
+import type { TimerId, Timers } from '../util/seams.js';
+import { ROOM_CONVERSATION_ID } from './types.js';
 
 type TypingFrame = Extract<PeerMessage, { type: 'typing' }>;
 
@@ -51,10 +52,10 @@ type TypingListener = (change: { conversationId: string; peerId: string; active:
 
 /** Remote peers' typing state, expiring without a refresh; reports changes only (on → off, off → on). */
 export class RemoteTyping {
-  private readonly active = new Map<string, { conversationId: string; peerId: string; timer: unknown }>();
+  private readonly active = new Map<string, { conversationId: string; peerId: string; timer: TimerId }>();
 
   constructor(
-    private readonly timers: ChatTimers,
+    private readonly timers: Timers,
     private readonly onChange: TypingListener,
   ) {}
 

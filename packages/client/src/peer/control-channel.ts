@@ -1,6 +1,6 @@
 import { AppError, CONTROL_FRAME_MAX_BYTES, type PeerMessage, parsePeerMessage } from '@kopru/protocol';
+import type { Logger } from '../util/seams.js';
 import type { DataChannelLike } from './rtc-types.js';
-import type { Logger } from './seams.js';
 
 /** Why a control frame was dropped: binary data, over the size limit, or not a valid `PeerMessage`. */
 export type InvalidFrameReason = 'not-text' | 'too-large' | 'malformed';

@@ -1,5 +1,5 @@
 import type { SignalData } from '@kopru/protocol';
-import type { Clock } from './seams.js';
+import type { Clock } from '../util/seams.js';
 
 /**
  * Session epochs. Every signal of a pair carries the epoch of the connection it belongs to; a connection

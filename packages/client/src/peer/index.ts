@@ -33,13 +33,3 @@ export {
   type TrackEventLike,
 } from './rtc-types.js';
 export { type DtlsFingerprint, parseFingerprints, primaryFingerprint } from './sdp.js';
-export {
-  type Clock,
-  consoleLogger,
-  type Logger,
-  type Random,
-  silentLogger,
-  systemClock,
-  systemTimers,
-  type Timers,
-} from './seams.js';

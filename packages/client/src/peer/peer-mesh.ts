@@ -1,4 +1,14 @@
 import type { IceServer, PeerInfo, PeerMessage, ProtocolError, SignalData } from '@kopru/protocol';
+import {
+  type Clock,
+  consoleLogger,
+  type Logger,
+  type Random,
+  systemClock,
+  systemTimers,
+  type Timers,
+  withFields,
+} from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { CandidateType } from './candidate-stats.js';
 import type { InvalidFrameReason } from './control-channel.js';
@@ -14,16 +24,6 @@ import {
   type TrackEventLike,
 } from './rtc-types.js';
 import type { DtlsFingerprint } from './sdp.js';
-import {
-  type Clock,
-  consoleLogger,
-  type Logger,
-  type Random,
-  systemClock,
-  systemTimers,
-  type Timers,
-  withFields,
-} from './seams.js';
 
 export type PeerMeshEvents = {
   /** To relay through the signaling server: `signalingClient.signal(to, data)`. */

@@ -1,6 +1,6 @@
+import type { Logger, Random, TimerId, Timers } from '../util/seams.js';
 import type { PeerSession } from './peer-session.js';
 import { type LinkStatus, type PeerLinkState, RecoveryLadder } from './recovery-ladder.js';
-import type { Logger, Random, TimerId, Timers } from './seams.js';
 
 /**
  * How long a side that rebuilt and sent a `reset` holds its own offer for the peer's. The peer's offer

@@ -1,4 +1,5 @@
 import type { PeerMessage, SignalData } from '@kopru/protocol';
+import type { Logger } from '../util/seams.js';
 import { type CandidateType, selectedCandidatePairType } from './candidate-stats.js';
 import { ControlChannel, type InvalidFrameReason } from './control-channel.js';
 import {
@@ -11,7 +12,6 @@ import { PerfectNegotiation } from './perfect-negotiation.js';
 import { type LinkStatus, linkStatus } from './recovery-ladder.js';
 import type { DataChannelLike, PeerConnectionLike, TrackEventLike } from './rtc-types.js';
 import { type DtlsFingerprint, primaryFingerprint } from './sdp.js';
-import type { Logger } from './seams.js';
 
 /** How a session reports to its owner; nothing is reported after `close()` except the control channel closing. */
 export interface PeerSessionHooks {

@@ -1,6 +1,6 @@
 import type { SignalData } from '@kopru/protocol';
+import type { Logger } from '../util/seams.js';
 import type { IceCandidateEventLike, PeerConnectionLike, SessionDescriptionLike } from './rtc-types.js';
-import type { Logger } from './seams.js';
 
 /** A signal as the negotiation sees it: the session adds the epoch. */
 export type NegotiationSignal =

@@ -1,4 +1,4 @@
-import type { Logger, Random, TimerId, Timers } from './seams.js';
+import type { Logger, Random, TimerId, Timers } from '../util/seams.js';
 
 /** A connection's health, folded from `iceConnectionState` and `connectionState`. */
 export type LinkStatus = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';

@@ -1,4 +1,4 @@
-import type { TimerId, Timers } from '../peer/seams.js';
+import type { TimerId, Timers } from '../util/seams.js';
 
 /**
  * Fresh TURN credentials are fetched at half their lifetime: an hour-long credential is renewed after 30

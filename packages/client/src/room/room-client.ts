@@ -8,8 +8,8 @@ import {
   type SessionEnded,
   type SignalMessage,
 } from '@kopru/protocol';
-import { systemTimers, type Timers } from '../peer/seams.js';
 import type { ConnectionStatus, SignalingClient } from '../signaling/signaling-client.js';
+import { systemTimers, type Timers } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { IceRefreshSchedule } from './ice-refresh.js';
 import { emptyRoomState, type PresenceAction, type RoomState, reducePresence } from './room-state.js';

@@ -1,6 +1,6 @@
 import type { LinkProofMessage, PeerMessage } from '@kopru/protocol';
 import type { DtlsFingerprint } from '../peer/sdp.js';
-import { consoleLogger, type Logger, systemTimers, type TimerId, type Timers } from '../peer/seams.js';
+import { consoleLogger, type Logger, systemTimers, type TimerId, type Timers } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import {
   computeLinkProof,

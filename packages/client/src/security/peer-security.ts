@@ -1,7 +1,7 @@
 import type { PeerMesh } from '../peer/peer-mesh.js';
 import type { PeerLinkState } from '../peer/recovery-ladder.js';
 import type { DtlsFingerprint } from '../peer/sdp.js';
-import { systemTimers, type TimerId, type Timers } from '../peer/seams.js';
+import { systemTimers, type TimerId, type Timers } from '../util/seams.js';
 import { TypedEmitter, type Unsubscribe } from '../util/typed-emitter.js';
 import { fingerprintKey, safetyNumber } from './safety-number.js';
 

@@ -2,7 +2,8 @@ import type { PeerMessage } from '@kopru/protocol';
 import { ChatManager } from '../../src/chat/chat-manager.js';
 import type { ChatStore } from '../../src/chat/chat-store.js';
 import { MemoryChatStore } from '../../src/chat/chat-store.js';
-import { type ChatEvents, type ChatTimers, type ChatTransport, isChatFrame } from '../../src/chat/types.js';
+import { type ChatEvents, type ChatTransport, isChatFrame } from '../../src/chat/types.js';
+import type { TimerId, Timers } from '../../src/util/seams.js';
 
 export const ROOM_ID = 'room-test-1';
 
@@ -10,21 +11,22 @@ export const ROOM_ID = 'room-test-1';
 export const peerId = (name: string): string => name.padEnd(22, '_');
 
 /** Manual clock and timers: time moves only in `advance`. */
-export class FakeClock implements ChatTimers {
+export class FakeClock implements Timers {
   time = 1_700_000_000_000;
   private readonly timers = new Map<number, { at: number; callback: () => void }>();
   private nextHandle = 1;
 
   readonly now = (): number => this.time;
 
-  setTimeout(callback: () => void, ms: number): unknown {
+  setTimeout(callback: () => void, ms: number): TimerId {
     const handle = this.nextHandle++;
     this.timers.set(handle, { at: this.time + ms, callback });
-    return handle;
+    // A plain number stands in for the platform's timer handle; only this fake reads it back.
+    return handle as unknown as TimerId;
   }
 
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
+  clearTimeout(handle: TimerId): void {
+    this.timers.delete(handle as unknown as number);
   }
 
   advance(ms: number): void {

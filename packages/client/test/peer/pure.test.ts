@@ -15,7 +15,7 @@ import {
   rebuildDelay,
 } from '../../src/peer/recovery-ladder.js';
 import { parseFingerprints, primaryFingerprint } from '../../src/peer/sdp.js';
-import { silentLogger, systemTimers } from '../../src/peer/seams.js';
+import { silentLogger, systemTimers } from '../../src/util/seams.js';
 
 const CHROME_SDP = [
   'v=0',

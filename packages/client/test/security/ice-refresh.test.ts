@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemTimers } from '../../src/peer/seams.js';
 import { ICE_REFRESH_RETRY_MS, IceRefreshSchedule } from '../../src/room/ice-refresh.js';
+import { systemTimers } from '../../src/util/seams.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -10,9 +10,9 @@ import type {
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TimerId, Timers } from '../../src/peer/seams.js';
 import { RoomClient } from '../../src/room/room-client.js';
 import { type ClientSocket, SignalingClient } from '../../src/signaling/signaling-client.js';
+import type { TimerId, Timers } from '../../src/util/seams.js';
 
 const ROOM = 'protected-room-1';
 const PEER = 'P'.repeat(22);

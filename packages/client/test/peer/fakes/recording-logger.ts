@@ -1,4 +1,4 @@
-import type { LogFields, Logger, LogLevel } from '../../../src/peer/seams.js';
+import type { LogFields, Logger, LogLevel } from '../../../src/util/seams.js';
 
 export interface LogEntry {
   level: LogLevel;
