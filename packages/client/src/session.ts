@@ -6,8 +6,8 @@ import type { ChatStore } from './chat/chat-store.js';
 import { awaitsAck } from './chat/outbox.js';
 import { isChatFrame, ROOM_CONVERSATION_ID } from './chat/types.js';
 import { PeerMesh, type PeerMeshOptions } from './peer/peer-mesh.js';
-import type { PeerLinkState } from './peer/recovery-ladder.js';
-import type { Logger } from './peer/seams.js';
+import type { PeerPairState } from './peer/recovery-ladder.js';
+import type { Logger } from './util/seams.js';
 import type { RoomClient } from './room/room-client.js';
 import { LinkVerifier } from './security/link-verifier.js';
 import type { TransferStorage } from './transfer/storage.js';
@@ -26,7 +26,7 @@ export interface SessionEvents {
     call: CallManager | undefined;
     linkVerifier: LinkVerifier;
   };
-  'link-state': { peerId: string; state: PeerLinkState };
+  'pair-state': { peerId: string; state: PeerPairState };
 }
 
 export interface SessionOptions {
@@ -240,7 +240,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         links.handleSession(peerId);
         transfers?.handleSession(peerId);
       }),
-      mesh.on('state', (event) => this.emit('link-state', event)),
+      mesh.on('state', (event) => this.emit('pair-state', event)),
     ];
     const calls = this.opts.calls ? wireCalls(mesh, transport, room, selfPeerId, this.opts.calls) : undefined;
     this.meshOffs.push(...(calls?.offs ?? []));

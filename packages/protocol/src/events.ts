@@ -155,6 +155,7 @@ export const clientReplySchemas = {
   signal: z.null(),
   'room:set-password': roomAccessSchema,
   'ice:refresh': iceRefreshReplySchema,
+  'nearby:join': nearbyJoinReplySchema,
 } as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;
 
 /** The acknowledgement around a reply: its data on success, the server's `{ code, message }` otherwise. */

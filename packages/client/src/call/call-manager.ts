@@ -2,6 +2,12 @@ import { type CallMedia, type CallMessage, randomId } from '@kopru/protocol';
 import { consoleLogger, type Logger, systemTimers, type Timers } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { videoBitrateFor } from './bitrate.js';
+import {
+  type CallEvents,
+  type CallManagerOptions,
+  DEFAULT_MAX_CALL_PARTICIPANTS,
+  type RemoteTracks,
+} from './call-api.js';
 import { CallError } from './call-errors.js';
 import { CallMonitor } from './call-monitor.js';
 import { CallOutbox } from './call-outbox.js';
@@ -24,12 +30,6 @@ import {
   outgoingVideo,
 } from './local-media.js';
 import { MediaLinks } from './media-links.js';
-import {
-  type CallEvents,
-  type CallManagerOptions,
-  DEFAULT_MAX_CALL_PARTICIPANTS,
-  type RemoteTracks,
-} from './types.js';
 
 /**
  * Voice and video calls, 1:1 and small full-mesh groups, over the peers' existing connections. Input

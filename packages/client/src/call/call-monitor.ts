@@ -1,8 +1,8 @@
 import type { TimerId, Timers } from '../util/seams.js';
+import { LEVEL_INTERVAL_MS, STATS_HISTORY_LENGTH, STATS_INTERVAL_MS } from './call-api.js';
 import { type CallStatsHistory, EMPTY_STATS, reduceStats } from './call-stats.js';
 import { FeedbackWatch, videoFeedbackAt } from './feedback-watch.js';
 import type { MediaLinks } from './media-links.js';
-import { LEVEL_INTERVAL_MS, STATS_HISTORY_LENGTH, STATS_INTERVAL_MS } from './types.js';
 
 export interface CallMonitorOptions {
   links: MediaLinks;

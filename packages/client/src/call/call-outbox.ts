@@ -1,5 +1,5 @@
 import type { CallMessage } from '@kopru/protocol';
-import { OUTBOX_MAX_PER_PEER } from './types.js';
+import { OUTBOX_MAX_PER_PEER } from './call-api.js';
 
 /** Messages that only make sense while their call is current; the rest (endings) are always delivered. */
 const PERISHABLE: ReadonlySet<CallMessage['type']> = new Set(['call-invite', 'call-accept', 'call-media']);

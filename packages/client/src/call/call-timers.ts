@@ -1,6 +1,6 @@
 import type { TimerId, Timers } from '../util/seams.js';
-import { type CallState, isInCall } from './call-types.js';
-import { INCOMING_RING_GRACE_MS, PARTICIPANT_RETURN_GRACE_MS, RING_TIMEOUT_MS } from './types.js';
+import { INCOMING_RING_GRACE_MS, PARTICIPANT_RETURN_GRACE_MS, RING_TIMEOUT_MS } from './call-api.js';
+import { type CallState, isInCall } from './call-state.js';
 
 /** The key of the incoming call's ring timer (outgoing ones are keyed by invitee). */
 const INCOMING = '';

@@ -4,9 +4,9 @@ import type { RoomClient } from '../room/room-client.js';
 import type { PeerTransport } from '../session.js';
 import type { Logger } from '../util/seams.js';
 import type { Unsubscribe } from '../util/typed-emitter.js';
+import type { MediaDevicesLike } from './call-api.js';
 import { CallManager } from './call-manager.js';
 import { isInCall } from './call-state.js';
-import type { MediaDevicesLike } from './types.js';
 
 /** What the session needs to offer calls; without it (tests, a browser without media) there are none. */
 export interface CallOptions {

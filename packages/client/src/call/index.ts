@@ -4,6 +4,19 @@ export {
   VIDEO_UPLINK_BUDGET_BPS,
   videoBitrateFor,
 } from './bitrate.js';
+export {
+  type CallEvents,
+  type CallManagerOptions,
+  type CallTransport,
+  DEFAULT_MAX_CALL_PARTICIPANTS,
+  INCOMING_RING_GRACE_MS,
+  type MediaDevicesLike,
+  PARTICIPANT_RETURN_GRACE_MS,
+  type RemoteTracks,
+  RING_TIMEOUT_MS,
+  STATS_HISTORY_LENGTH,
+  STATS_INTERVAL_MS,
+} from './call-api.js';
 export { CALL_ERROR_CODES, CallError, type CallErrorCode } from './call-errors.js';
 export { CallManager } from './call-manager.js';
 export {
@@ -37,16 +50,3 @@ export {
   type MediaProblemCode,
   type MediaSource,
 } from './media-problems.js';
-export {
-  type CallEvents,
-  type CallManagerOptions,
-  type CallTransport,
-  DEFAULT_MAX_CALL_PARTICIPANTS,
-  INCOMING_RING_GRACE_MS,
-  type MediaDevicesLike,
-  PARTICIPANT_RETURN_GRACE_MS,
-  type RemoteTracks,
-  RING_TIMEOUT_MS,
-  STATS_HISTORY_LENGTH,
-  STATS_INTERVAL_MS,
-} from './types.js';

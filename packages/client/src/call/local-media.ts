@@ -1,8 +1,8 @@
 import type { CallMedia } from '@kopru/protocol';
 import type { Logger } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
+import type { MediaDevicesLike } from './call-api.js';
 import { type MediaProblem, type MediaSource, mediaProblem } from './media-problems.js';
-import type { MediaDevicesLike } from './types.js';
 
 /** Our own sources and switches. What goes out is derived from them (`outgoingAudio`, `outgoingVideo`). */
 export interface LocalMediaState {

@@ -1,6 +1,6 @@
 import type { StatsReportLike } from '../peer/rtc-types.js';
 import type { Logger } from '../util/seams.js';
-import type { CallTransport, RemoteTracks } from './types.js';
+import type { CallTransport, RemoteTracks } from './call-api.js';
 
 /** Our two send-only transceivers on one peer's connection, and what we last put on them. */
 interface PeerLink {

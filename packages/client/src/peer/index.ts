@@ -11,14 +11,14 @@ export { PeerMesh, type PeerMeshEvents, type PeerMeshOptions } from './peer-mesh
 export {
   CONNECT_TIMEOUT_MS,
   DISCONNECTED_GRACE_MS,
-  type LinkStatus,
-  linkStatus,
   MAX_ICE_RESTARTS,
-  type PeerLinkState,
+  type PeerPairState,
   REBUILD_BACKOFF_BASE_MS,
   REBUILD_BACKOFF_MAX_MS,
   REBUILD_JITTER,
   rebuildDelay,
+  type SessionStatus,
+  sessionStatus,
 } from './recovery-ladder.js';
 export {
   browserPeerConnection,

@@ -16,7 +16,7 @@ import type { DataChannelSpec } from './data-channels.js';
 import { EpochLedger, judgeForSession, judgeWithoutSession } from './epochs.js';
 import { PeerPair, type SessionWiring } from './peer-pair.js';
 import { PeerSession } from './peer-session.js';
-import type { PeerLinkState } from './recovery-ladder.js';
+import type { PeerPairState } from './recovery-ladder.js';
 import {
   browserPeerConnection,
   type CreatePeerConnection,
@@ -28,7 +28,7 @@ import type { DtlsFingerprint } from './sdp.js';
 export type PeerMeshEvents = {
   /** To relay through the signaling server: `signalingClient.signal(to, data)`. */
   signal: { to: string; data: SignalData };
-  state: { peerId: string; state: PeerLinkState };
+  state: { peerId: string; state: PeerPairState };
   /** A new RTCPeerConnection was built for the pair (features re-open their channels and tracks on it). */
   session: { peerId: string; epoch: number };
   /** The control channel (re)opened: resend whatever is unacknowledged. */
@@ -199,7 +199,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     return this.pairs.get(peerId)?.session.controlOpen ?? false;
   }
 
-  stateOf(peerId: string): PeerLinkState | undefined {
+  stateOf(peerId: string): PeerPairState | undefined {
     return this.pairs.get(peerId)?.state;
   }
 
@@ -280,7 +280,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
         this.logger.debug('stale signal dropped', { ...fields, current });
         // The peer may be behind: its signaling was down while we rebuilt, so it missed our reset. Ask it
         // to catch up, once per session, and only when ours is not working (a late flush is harmless then).
-        if (pair.session.link !== 'connected' && pair.claimStaleOfferReply()) {
+        if (pair.session.status !== 'connected' && pair.claimStaleOfferReply()) {
           this.sendReset(from, this.epochs.announce(from, current + 1), 'stale offer: peer is behind');
         }
         return;
@@ -340,7 +340,7 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
       logger: withFields(this.logger, { peerId, epoch }),
       hooks: {
         signal: (data) => this.emit('signal', { to: peerId, data }),
-        link: wiring.link,
+        statusChanged: wiring.statusChanged,
         negotiationStarted: wiring.negotiationStarted,
         controlOpen: () => this.emit('control-open', { peerId }),
         controlClosed: () => this.emit('control-closed', { peerId }),

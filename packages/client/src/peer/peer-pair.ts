@@ -1,6 +1,6 @@
 import type { Logger, Random, TimerId, Timers } from '../util/seams.js';
 import type { PeerSession } from './peer-session.js';
-import { type LinkStatus, type PeerLinkState, RecoveryLadder } from './recovery-ladder.js';
+import { type PeerPairState, RecoveryLadder, type SessionStatus } from './recovery-ladder.js';
 
 /**
  * How long a side that rebuilt and sent a `reset` holds its own offer for the peer's. The peer's offer
@@ -12,7 +12,7 @@ export const REBUILD_OFFER_HOLD_MS = 3_000;
 
 /** What a new session reports to its pair, and how it starts. */
 export interface SessionWiring {
-  link(status: LinkStatus): void;
+  statusChanged(status: SessionStatus): void;
   negotiationStarted(): void;
   /** This side rebuilt and announced it: the peer offers, this session answers (see `PerfectNegotiation`). */
   awaitPeerOffer: boolean;
@@ -30,12 +30,12 @@ export interface PeerPairOptions {
   createSession(epoch: number, wiring: SessionWiring): PeerSession;
   /** The epoch for a rebuild this side starts. */
   nextEpoch(): number;
-  onState(state: PeerLinkState): void;
+  onState(state: PeerPairState): void;
   /** A new connection exists (first or rebuilt). */
   onSessionStarted(epoch: number): void;
   /** Ask the peer to rebuild at `epoch` too. */
   sendReset(epoch: number): void;
-  /** True when a TURN server is configured (see `PeerLinkState` 'unreachable'). */
+  /** True when a TURN server is configured (see `PeerPairState` 'unreachable'). */
   canRelay(): boolean;
 }
 
@@ -47,7 +47,7 @@ export class PeerPair {
   readonly peerId: string;
   private current: PeerSession;
   private readonly ladder: RecoveryLadder;
-  private linkState: PeerLinkState | undefined;
+  private pairState: PeerPairState | undefined;
   private staleOfferAnsweredAt: number | undefined;
   private offerHoldTimer: TimerId | undefined;
   private closed = false;
@@ -79,8 +79,8 @@ export class PeerPair {
     return this.current;
   }
 
-  get state(): PeerLinkState | undefined {
-    return this.linkState;
+  get state(): PeerPairState | undefined {
+    return this.pairState;
   }
 
   /**
@@ -144,7 +144,7 @@ export class PeerPair {
 
   private build(epoch: number, awaitPeerOffer: boolean): PeerSession {
     return this.opts.createSession(epoch, {
-      link: (status) => this.ladder.update(status),
+      statusChanged: (status) => this.ladder.update(status),
       negotiationStarted: () => this.ladder.negotiationStarted(),
       awaitPeerOffer,
     });
@@ -161,9 +161,9 @@ export class PeerPair {
     this.opts.onSessionStarted(this.current.epoch);
   }
 
-  private setState(state: PeerLinkState): void {
-    if (this.linkState === state) return;
-    this.linkState = state;
+  private setState(state: PeerPairState): void {
+    if (this.pairState === state) return;
+    this.pairState = state;
     this.opts.onState(state);
   }
 }

@@ -9,14 +9,14 @@ import {
   openNegotiatedChannel,
 } from './data-channels.js';
 import { PerfectNegotiation } from './perfect-negotiation.js';
-import { type LinkStatus, linkStatus } from './recovery-ladder.js';
+import { type SessionStatus, sessionStatus } from './recovery-ladder.js';
 import type { DataChannelLike, PeerConnectionLike, TrackEventLike } from './rtc-types.js';
 import { type DtlsFingerprint, primaryFingerprint } from './sdp.js';
 
 /** How a session reports to its owner; nothing is reported after `close()` except the control channel closing. */
 export interface PeerSessionHooks {
   signal(data: SignalData): void;
-  link(status: LinkStatus): void;
+  statusChanged(status: SessionStatus): void;
   /** The first description went out or came in: ICE candidates should follow within moments. */
   negotiationStarted(): void;
   controlOpen(): void;
@@ -45,7 +45,7 @@ export class PeerSession {
   readonly peerId: string;
   readonly epoch: number;
   private closed = false;
-  private lastLink: LinkStatus | undefined;
+  private lastStatus: SessionStatus | undefined;
   private negotiating = false;
   private localCandidates = 0;
   private remoteCandidates = 0;
@@ -58,8 +58,8 @@ export class PeerSession {
     this.peerId = opts.peerId;
     this.epoch = opts.epoch;
     this.pc = pc;
-    pc.addEventListener('iceconnectionstatechange', () => this.reportLink());
-    pc.addEventListener('connectionstatechange', () => this.reportLink());
+    pc.addEventListener('iceconnectionstatechange', () => this.reportStatus());
+    pc.addEventListener('connectionstatechange', () => this.reportStatus());
     pc.addEventListener('track', (event) => {
       if (!this.closed) hooks.track(event);
     });
@@ -101,8 +101,8 @@ export class PeerSession {
     );
   }
 
-  get link(): LinkStatus {
-    return this.closed ? 'closed' : linkStatus(this.pc.iceConnectionState, this.pc.connectionState);
+  get status(): SessionStatus {
+    return this.closed ? 'closed' : sessionStatus(this.pc.iceConnectionState, this.pc.connectionState);
   }
 
   get controlOpen(): boolean {
@@ -219,11 +219,11 @@ export class PeerSession {
     this.opts.hooks.negotiationStarted();
   }
 
-  private reportLink(): void {
+  private reportStatus(): void {
     if (this.closed) return;
-    const status = this.link;
-    if (status === this.lastLink) return;
-    this.lastLink = status;
-    this.opts.hooks.link(status);
+    const status = this.status;
+    if (status === this.lastStatus) return;
+    this.lastStatus = status;
+    this.opts.hooks.statusChanged(status);
   }
 }

@@ -1,14 +1,14 @@
 import type { Logger, Random, TimerId, Timers } from '../util/seams.js';
 
 /** A connection's health, folded from `iceConnectionState` and `connectionState`. */
-export type LinkStatus = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+export type SessionStatus = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
 /**
  * What the app sees for a pair. `unreachable`: ICE tried every path it had (both sides' candidates were
  * exchanged) and none worked, and no TURN server is configured: no retry can succeed until one is (two
  * symmetric NATs, or a firewall that drops UDP). Retries go on, so the pair connects once TURN appears.
  */
-export type PeerLinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'unreachable' | 'closed';
+export type PeerPairState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'unreachable' | 'closed';
 
 /**
  * ICE often recovers from `disconnected` on its own (a lost packet burst, a Wi-Fi roam) within a second or
@@ -56,7 +56,7 @@ export function rebuildDelay(attempt: number, random: Random): number {
 }
 
 /** The worse of the two states wins; `connected` needs DTLS too (`connectionState`). */
-export function linkStatus(ice: RTCIceConnectionState, connection: RTCPeerConnectionState): LinkStatus {
+export function sessionStatus(ice: RTCIceConnectionState, connection: RTCPeerConnectionState): SessionStatus {
   if (ice === 'closed' || connection === 'closed') return 'closed';
   if (ice === 'failed' || connection === 'failed') return 'failed';
   if (ice === 'disconnected' || connection === 'disconnected') return 'disconnected';
@@ -73,7 +73,7 @@ export interface RecoveryActions {
   candidates(): { local: number; remote: number };
   /** True when a TURN server is configured, so a relayed path can be tried. */
   canRelay(): boolean;
-  state(state: PeerLinkState): void;
+  state(state: PeerPairState): void;
 }
 
 export interface RecoveryLadderOptions {
@@ -93,7 +93,7 @@ export interface RecoveryLadderOptions {
  * Offline, it waits for `setOffline(false)` rather than spending attempts on a dead network.
  */
 export class RecoveryLadder {
-  private status: LinkStatus = 'connecting';
+  private status: SessionStatus = 'connecting';
   private restarts = 0;
   private rebuilds = 0;
   private everConnected = false;
@@ -136,11 +136,11 @@ export class RecoveryLadder {
     }, NO_CANDIDATES_TIMEOUT_MS);
   }
 
-  update(status: LinkStatus): void {
+  update(status: SessionStatus): void {
     if (this.closed || status === this.status) return;
     const previous = this.status;
     this.status = status;
-    this.opts.logger.info('link status', { from: previous, to: status });
+    this.opts.logger.info('session status', { from: previous, to: status });
     switch (status) {
       case 'connected':
         this.clearTimers();
@@ -257,7 +257,7 @@ export class RecoveryLadder {
     if (!this.closed && !this.offline) this.scheduleRebuild('rebuild failed');
   }
 
-  private scheduleRebuild(reason: string, state: PeerLinkState = 'failed', fields = {}): void {
+  private scheduleRebuild(reason: string, state: PeerPairState = 'failed', fields = {}): void {
     if (this.rebuildTimer !== undefined) return;
     const delay = rebuildDelay(this.rebuilds, this.opts.random);
     this.rebuilds += 1;
@@ -302,7 +302,7 @@ export class RecoveryLadder {
     this.publish(this.everConnected ? 'reconnecting' : 'connecting');
   }
 
-  private publish(state: PeerLinkState): void {
+  private publish(state: PeerPairState): void {
     const retrying = state === 'connecting' || state === 'reconnecting' || state === 'failed';
     // Retries go on underneath (TURN may be configured meanwhile), but saying "connecting" would promise
     // what cannot happen.

@@ -1,5 +1,5 @@
 import type { PeerMesh } from '../peer/peer-mesh.js';
-import type { PeerLinkState } from '../peer/recovery-ladder.js';
+import type { PeerPairState } from '../peer/recovery-ladder.js';
 import type { DtlsFingerprint } from '../peer/sdp.js';
 import { systemTimers, type TimerId, type Timers } from '../util/seams.js';
 import { TypedEmitter, type Unsubscribe } from '../util/typed-emitter.js';
@@ -23,7 +23,7 @@ export type PeerSecurityEvents = { info: PeerSecurityInfo };
 
 export type PeerSecuritySourceEvents = {
   ready: { mesh: PeerMesh };
-  'link-state': { peerId: string; state: PeerLinkState };
+  'pair-state': { peerId: string; state: PeerPairState };
 };
 
 /** Where the monitor gets its inputs: the session's events (`KopruSession` is one). */
@@ -48,7 +48,7 @@ export const SECURITY_POLL_MS = 2_000;
 export class PeerSecurityMonitor extends TypedEmitter<PeerSecurityEvents> {
   private mesh: PeerMesh | undefined;
   private readonly infos = new Map<string, PeerSecurityInfo>();
-  private readonly states = new Map<string, PeerLinkState>();
+  private readonly states = new Map<string, PeerPairState>();
   private readonly numbers = new Map<string, Promise<string>>();
   private readonly offs: Unsubscribe[];
   private timer: TimerId | undefined;
@@ -66,7 +66,7 @@ export class PeerSecurityMonitor extends TypedEmitter<PeerSecurityEvents> {
         for (const peerId of [...this.infos.keys()]) this.publish(peerId, undefined, undefined, undefined);
         this.infos.clear();
       }),
-      source.on('link-state', ({ peerId, state }) => {
+      source.on('pair-state', ({ peerId, state }) => {
         this.states.set(peerId, state);
         if (state === 'closed') this.states.delete(peerId);
         void this.check(peerId);

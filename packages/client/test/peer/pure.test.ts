@@ -5,14 +5,14 @@ import { decodeControlFrame } from '../../src/peer/control-channel.js';
 import { isFeatureChannelId } from '../../src/peer/data-channels.js';
 import {
   CONNECT_TIMEOUT_MS,
-  linkStatus,
   NO_CANDIDATES_TIMEOUT_MS,
-  type PeerLinkState,
+  type PeerPairState,
   REBUILD_BACKOFF_BASE_MS,
   REBUILD_BACKOFF_MAX_MS,
   REBUILD_JITTER,
   RecoveryLadder,
   rebuildDelay,
+  sessionStatus,
 } from '../../src/peer/recovery-ladder.js';
 import { parseFingerprints, primaryFingerprint } from '../../src/peer/sdp.js';
 import { silentLogger, systemTimers } from '../../src/util/seams.js';
@@ -122,17 +122,17 @@ describe('control frames', () => {
   });
 });
 
-describe('link status', () => {
+describe('session status', () => {
   it('lets the worse of the ICE and DTLS views win, and needs DTLS for connected', () => {
-    expect(linkStatus('connected', 'connected')).toBe('connected');
-    expect(linkStatus('completed', 'connected')).toBe('connected');
-    expect(linkStatus('connected', 'connecting')).toBe('connecting');
-    expect(linkStatus('new', 'new')).toBe('connecting');
-    expect(linkStatus('checking', 'connecting')).toBe('connecting');
-    expect(linkStatus('disconnected', 'connected')).toBe('disconnected');
-    expect(linkStatus('connected', 'failed')).toBe('failed');
-    expect(linkStatus('failed', 'disconnected')).toBe('failed');
-    expect(linkStatus('closed', 'failed')).toBe('closed');
+    expect(sessionStatus('connected', 'connected')).toBe('connected');
+    expect(sessionStatus('completed', 'connected')).toBe('connected');
+    expect(sessionStatus('connected', 'connecting')).toBe('connecting');
+    expect(sessionStatus('new', 'new')).toBe('connecting');
+    expect(sessionStatus('checking', 'connecting')).toBe('connecting');
+    expect(sessionStatus('disconnected', 'connected')).toBe('disconnected');
+    expect(sessionStatus('connected', 'failed')).toBe('failed');
+    expect(sessionStatus('failed', 'disconnected')).toBe('failed');
+    expect(sessionStatus('closed', 'failed')).toBe('closed');
   });
 });
 
@@ -165,7 +165,7 @@ describe('RecoveryLadder on its own', () => {
 
   const ladder = (candidates = { local: 1, remote: 1 }, relay = { configured: true }) => {
     const calls: string[] = [];
-    const states: PeerLinkState[] = [];
+    const states: PeerPairState[] = [];
     const instance = new RecoveryLadder({
       timers: systemTimers,
       random: () => 0.5,

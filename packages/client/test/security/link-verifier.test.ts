@@ -1,9 +1,9 @@
 import type { PeerMessage } from '@kopru/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import type { DtlsFingerprint } from '../../src/peer/sdp.js';
-import { silentLogger, type TimerId, type Timers } from '../../src/util/seams.js';
 import { generateLinkKey } from '../../src/security/link-proof.js';
 import { LINK_PROOF_WAIT_MS, type LinkProofState, LinkVerifier } from '../../src/security/link-verifier.js';
+import { silentLogger, type TimerId, type Timers } from '../../src/util/seams.js';
 
 const ROOM = 'abcdefgh12345678';
 const fp = (byte: number): DtlsFingerprint => ({

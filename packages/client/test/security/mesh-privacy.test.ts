@@ -67,7 +67,7 @@ class FakeSession extends TypedEmitter<PeerSecuritySourceEvents> {
   }
 }
 
-/** Feeds a monitor from a mesh the way KopruSession does ('ready', then 'link-state' per change). */
+/** Feeds a monitor from a mesh the way KopruSession does ('ready', then 'pair-state' per change). */
 function monitorOf(net: FakeNetwork, id: string) {
   const source = new FakeSession();
   const monitor = new PeerSecurityMonitor(source);
@@ -75,7 +75,7 @@ function monitorOf(net: FakeNetwork, id: string) {
   monitor.on('info', (info) => infos.push(info));
   const mesh = net.add(id);
   source.fire('ready', { mesh });
-  mesh.on('state', (event) => source.fire('link-state', event));
+  mesh.on('state', (event) => source.fire('pair-state', event));
   return { monitor, infos, mesh };
 }
 

@@ -1,4 +1,4 @@
-import { type ChatManager, type ChatRecord, type PeerLinkState, ROOM_CONVERSATION_ID } from '@kopru/client';
+import { type ChatManager, type ChatRecord, type PeerPairState, ROOM_CONVERSATION_ID } from '@kopru/client';
 import type { PeerInfo } from '@kopru/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,7 +20,7 @@ interface ConversationPanelProps {
   /** The other person of a direct conversation (undefined for the room, or when they have left). */
   peer: PeerInfo | undefined;
   names: ReadonlyMap<string, string>;
-  linkState: PeerLinkState | undefined;
+  pairState: PeerPairState | undefined;
   /** True while the conversation is what the user is looking at (marks messages read). */
   visible: boolean;
 }
@@ -46,7 +46,7 @@ function Bubble({ record, showSender }: { record: ChatRecord; showSender: boolea
 }
 
 export function ConversationPanel(props: ConversationPanelProps) {
-  const { session, chat, conversationId, peer, names, linkState, visible } = props;
+  const { session, chat, conversationId, peer, names, pairState, visible } = props;
   const { t } = useTranslation();
   const id = conversationId ?? '';
   const messages = useConversation(chat, id);
@@ -106,7 +106,7 @@ export function ConversationPanel(props: ConversationPanelProps) {
             {isRoom
               ? t('chat.roomHint')
               : peer
-                ? `${t(`status.${peer.status}`)} · ${t(`chat.link.${linkState ?? 'idle'}`)}`
+                ? `${t(`status.${peer.status}`)} · ${t(`chat.connection.${pairState ?? 'idle'}`)}`
                 : t('chat.peerAway')}
             {!isRoom && peer && <RouteSuffix peerId={peer.peerId} />}
           </p>
@@ -120,7 +120,7 @@ export function ConversationPanel(props: ConversationPanelProps) {
           {t('chat.clearHistory')}
         </button>
       </header>
-      {!isRoom && peer && linkState === 'unreachable' && (
+      {!isRoom && peer && pairState === 'unreachable' && (
         <p className="error" role="alert">
           {t('chat.unreachable', { name: title })}
         </p>

@@ -1,7 +1,6 @@
 import type {
   CallManager,
   ChatManager,
-  KopruSession,
   RelayOnlySetting,
   RoomClient,
   RoomState,
@@ -11,7 +10,8 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { useMessageNotifications } from '../hooks/useAttention.js';
 import { useCallManager, useFollowCall } from '../hooks/useCall.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
-import { useLinkStates, useSession, useUnread } from '../hooks/useSession.js';
+import type { SessionFacade } from '../hooks/useSession.js';
+import { usePairStates, useSession, useUnread } from '../hooks/useSession.js';
 import { type SecurityState, usePrivacyOptions, useSecurityState } from '../security/SecurityContext.js';
 import { ConversationPanel } from './ConversationPanel.js';
 import { CallPanel } from './call/CallPanel.js';
@@ -27,13 +27,13 @@ import { PendingOffers } from './transfer/PendingOffers.js';
 export interface PeerSpace {
   client: RoomClient;
   state: RoomState;
-  session: KopruSession;
+  session: SessionFacade;
   chat: ChatManager | undefined;
   call: CallManager | undefined;
   security: SecurityState;
   relayOnly: RelayOnlySetting;
   unread: ReturnType<typeof useUnread>;
-  linkStates: ReturnType<typeof useLinkStates>;
+  pairStates: ReturnType<typeof usePairStates>;
   names: ReadonlyMap<string, string>;
   selected: string | undefined;
   section: Section;
@@ -62,7 +62,7 @@ export function usePeerSpace(
   const [section, setSection] = useState<Section>('people');
   const unread = useUnread(chat);
   const call = useCallManager(session);
-  const linkStates = useLinkStates(session);
+  const pairStates = usePairStates(session);
   useMessageNotifications(chat);
   const names = useMemo(() => new Map([...state.peers.values()].map((p) => [p.peerId, p.name])), [state]);
   const select = (conversationId: string) => {
@@ -78,7 +78,7 @@ export function usePeerSpace(
     security,
     relayOnly: privacy.relayOnly,
     unread,
-    linkStates,
+    pairStates,
     names,
     selected,
     section,
@@ -118,7 +118,7 @@ export function PeerSpaceAlerts({ space, onShow }: { space: PeerSpace; onShow?: 
  * `SecurityContext.Provider`, beside its `PeerSpaceAlerts`.
  */
 export function PeerSpaceColumns({ space, people }: { space: PeerSpace; people: ReactNode }) {
-  const { state, session, chat, call, names, linkStates, selected, section, setSection } = space;
+  const { state, session, chat, call, names, pairStates, selected, section, setSection } = space;
   const narrow = useMediaQuery('(max-width: 760px)');
   return (
     <RoomLayout
@@ -132,11 +132,11 @@ export function PeerSpaceColumns({ space, people }: { space: PeerSpace; people: 
           conversationId={selected}
           peer={selected ? state.peers.get(selected) : undefined}
           names={names}
-          linkState={selected ? linkStates.get(selected) : undefined}
+          pairState={selected ? pairStates.get(selected) : undefined}
           visible={!narrow || section === 'conversation'}
         />
       }
-      call={<CallPanel call={call} names={names} linkStates={linkStates} />}
+      call={<CallPanel call={call} names={names} pairStates={pairStates} />}
     />
   );
 }

@@ -7,8 +7,8 @@ import {
   IdbTransferStore,
   KopruSession,
   type LinkVerifier,
-  type PeerLinkState,
   type PeerMesh,
+  type PeerPairState,
   type RoomClient,
   type SessionEvents,
   type SessionOptions,
@@ -36,7 +36,7 @@ export class SessionFacade extends TypedEmitter<SessionEvents> {
     this.session = session;
     this.offs = [
       session.on('ready', (event) => this.emit('ready', event)),
-      session.on('link-state', (event) => this.emit('link-state', event)),
+      session.on('pair-state', (event) => this.emit('pair-state', event)),
     ];
     const current = session.current;
     if (current) this.emit('ready', current);
@@ -175,11 +175,11 @@ export function useTyping(chat: ChatManager | undefined, conversationId: string)
   return peers;
 }
 
-export function useLinkStates(session: SessionFacade): ReadonlyMap<string, PeerLinkState> {
-  const [states, setStates] = useState<ReadonlyMap<string, PeerLinkState>>(new Map());
+export function usePairStates(session: SessionFacade): ReadonlyMap<string, PeerPairState> {
+  const [states, setStates] = useState<ReadonlyMap<string, PeerPairState>>(new Map());
   useEffect(
     () =>
-      session.on('link-state', ({ peerId, state }) => setStates((prev) => new Map(prev).set(peerId, state))),
+      session.on('pair-state', ({ peerId, state }) => setStates((prev) => new Map(prev).set(peerId, state))),
     [session],
   );
   return states;

@@ -137,7 +137,7 @@ export const en = {
       delivered: 'Delivered',
       read: 'Read',
     },
-    link: {
+    connection: {
       idle: 'Not connected yet',
       connecting: 'Connecting…',
       connected: 'Connected peer to peer',

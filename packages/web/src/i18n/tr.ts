@@ -138,7 +138,7 @@ export const tr: Resources = {
       delivered: 'İletildi',
       read: 'Okundu',
     },
-    link: {
+    connection: {
       idle: 'Henüz bağlı değil',
       connecting: 'Bağlanıyor…',
       connected: 'Eşler arası bağlı',

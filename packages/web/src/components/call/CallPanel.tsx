@@ -1,4 +1,4 @@
-import { type CallManager, type CallState, isInCall, type PeerLinkState } from '@kopru/client';
+import { type CallManager, type CallState, isInCall, type PeerPairState } from '@kopru/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { startRing } from '../../call/ring-tone.js';
@@ -19,7 +19,7 @@ interface CallPanelProps {
   call: CallManager | undefined;
   /** Everyone else in the room (id → name). */
   names: ReadonlyMap<string, string>;
-  linkStates: ReadonlyMap<string, PeerLinkState>;
+  pairStates: ReadonlyMap<string, PeerPairState>;
 }
 
 const SELF = 'self';
@@ -53,7 +53,7 @@ function EndedSummary({
 }
 
 /** The third column: tiles, controls, stats, and how the last call ended. */
-export function CallPanel({ call, names, linkStates }: CallPanelProps) {
+export function CallPanel({ call, names, pairStates }: CallPanelProps) {
   const { t } = useTranslation();
   const state = useCallState(call);
   const local = useLocalMedia(call);
@@ -78,7 +78,7 @@ export function CallPanel({ call, names, linkStates }: CallPanelProps) {
 
   const participants = [...state.participants.values()];
   const reconnecting = participants.filter((p) => {
-    const link = linkStates.get(p.peerId);
+    const link = pairStates.get(p.peerId);
     return p.away || link === 'reconnecting' || link === 'failed' || link === 'unreachable';
   });
   const everyone = [...participants.map((p) => p.peerId), ...state.ringing].map((p) => nameOf(p)).join(', ');

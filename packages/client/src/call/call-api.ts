@@ -6,6 +6,11 @@ import type { LocalMediaState } from './local-media.js';
 import type { MediaProblem } from './media-problems.js';
 
 /**
+ * What `CallManager` takes and gives: its options, the transport and media seams it is wired through,
+ * its events, and the timing and size constants with why each was chosen.
+ */
+
+/**
  * A full mesh uploads one copy of each stream per other participant: at 6 people that is 5 video uploads,
  * which the per-sender cap (`videoBitrateFor`) squeezes to the 250 kbps floor within a 2.5 Mbps uplink.
  * Beyond that, video quality falls below usable on a typical home uplink, so the default stops there.
