@@ -151,7 +151,7 @@ test('room password: the creator sets it; a newcomer is asked, refused when wron
   await owner.page.getByRole('button', { name: 'Invite' }).click();
   const dialog = owner.page.getByRole('dialog', { name: 'Invite to this room' });
   await expect(dialog.getByText('Anyone with the link can join.')).toBeVisible();
-  await dialog.getByRole('textbox', { name: 'Room password' }).fill('açıl susam 42');
+  await dialog.getByLabel('Room password', { exact: true }).fill('açıl susam 42');
   await dialog.getByRole('button', { name: 'Set password' }).click();
   await expect(dialog.getByText('This room has a password.')).toBeVisible();
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -161,10 +161,10 @@ test('room password: the creator sets it; a newcomer is asked, refused when wron
     guest.page.getByRole('heading', { name: 'This room is protected by a password' }),
   ).toBeVisible();
   await expect(peopleList(owner.page).getByRole('listitem')).toHaveCount(0);
-  await guest.page.getByRole('textbox', { name: 'Room password' }).fill('kapan susam');
+  await guest.page.getByLabel('Room password', { exact: true }).fill('kapan susam');
   await guest.page.getByRole('button', { name: 'Join' }).click();
   await expect(guest.page.getByRole('alert')).toHaveText('Wrong password. Try again.');
-  await guest.page.getByRole('textbox', { name: 'Room password' }).fill('açıl susam 42');
+  await guest.page.getByLabel('Room password', { exact: true }).fill('açıl susam 42');
   await guest.page.getByRole('button', { name: 'Join' }).click();
   await expect(guest.page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
   await rename(guest.page, 'Gizem');

@@ -1,9 +1,14 @@
-import { type ChatManager, type ChatRecord, type PeerPairState, ROOM_CONVERSATION_ID } from '@kopru/client';
-import type { PeerInfo } from '@kopru/protocol';
+import {
+  ChatError,
+  type ChatManager,
+  type ChatRecord,
+  type PeerPairState,
+  ROOM_CONVERSATION_ID,
+} from '@kopru/client';
+import { CHAT_TEXT_MAX, type PeerInfo } from '@kopru/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionFacade } from '../hooks/useSession.js';
-import { useConversation, useTyping } from '../hooks/useSession.js';
+import { type SessionFacade, useConversation, useTyping } from '../hooks/useSession.js';
 import { CallButtons } from './call/CallButtons.js';
 import { MessageText } from './MessageText.js';
 import { LinkProofNotice, LinkProofSummary } from './security/LinkProof.js';
@@ -92,7 +97,7 @@ export function ConversationPanel(props: ConversationPanelProps) {
       if ('Notification' in window && Notification.permission === 'default')
         void Notification.requestPermission();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e instanceof ChatError ? t(`chat.errors.${e.code}`, { max: CHAT_TEXT_MAX }) : String(e));
     }
   };
   const typingNames = typing.map((p) => names.get(p) ?? '…');

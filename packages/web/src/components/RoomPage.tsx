@@ -83,7 +83,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
         <div className="banner" role="alert">
           {ended
             ? t('errors.replaced')
-            : t(`errors.${error && BANNER_CODES.includes(error.code) ? error.code : 'generic'}`, {
+            : t(`errors.${error && isBannerCode(error.code) ? error.code : 'generic'}`, {
                 ...error,
                 seconds: Math.ceil((error?.retryAfterMs ?? 0) / 1000),
               })}
@@ -144,9 +144,6 @@ export function RoomPage({ roomId }: { roomId: string }) {
 }
 
 /** Refusals with a message of their own; anything else shows the server's message. */
-const BANNER_CODES: readonly string[] = [
-  'ROOM_FULL',
-  'RATE_LIMITED',
-  'ORIGIN_NOT_ALLOWED',
-  'TOO_MANY_CONNECTIONS',
-];
+const BANNER_CODES = ['ROOM_FULL', 'RATE_LIMITED', 'ORIGIN_NOT_ALLOWED', 'TOO_MANY_CONNECTIONS'] as const;
+const isBannerCode = (code: string): code is (typeof BANNER_CODES)[number] =>
+  (BANNER_CODES as readonly string[]).includes(code);

@@ -149,6 +149,13 @@ export const en = {
     unreachable:
       'A direct connection with {{name}} is impossible from your two networks, and this server has no relay (TURN) configured. A TURN server is needed: ask whoever runs this server to set one up. Your messages wait and go out as soon as it is there.',
     newMessage: 'New message from {{name}}',
+    /** Why a message was not sent, by `ChatError` code. */
+    errors: {
+      EMPTY_TEXT: 'Type a message first.',
+      TEXT_TOO_LONG: 'This message is too long: at most {{max}} characters.',
+      INVALID_CONVERSATION: 'This conversation cannot receive messages.',
+      NOT_LOADED: 'The conversation is still loading. Try again in a moment.',
+    },
   },
   tabs: {
     label: 'Sections',

@@ -150,6 +150,12 @@ export const tr: Resources = {
     unreachable:
       '{{name}} ile iki ağınız arasında doğrudan bağlantı kurulamıyor ve bu sunucuda aktarıcı (TURN) yapılandırılmamış. Bir TURN sunucusu gerekiyor: bu sunucuyu işleten kişiden bir tane kurmasını isteyin. Mesajlarınız bekler ve sunucu hazır olur olmaz gönderilir.',
     newMessage: '{{name}} adlı kişiden yeni mesaj',
+    errors: {
+      EMPTY_TEXT: 'Önce bir mesaj yazın.',
+      TEXT_TOO_LONG: 'Bu mesaj çok uzun: en fazla {{max}} karakter.',
+      INVALID_CONVERSATION: 'Bu konuşmaya mesaj gönderilemez.',
+      NOT_LOADED: 'Konuşma hâlâ yükleniyor. Birazdan yeniden deneyin.',
+    },
   },
   tabs: {
     label: 'Bölümler',

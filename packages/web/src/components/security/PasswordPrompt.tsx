@@ -31,11 +31,9 @@ export function PasswordPrompt({ client, error }: { client: RoomClient; error: P
       <h2>{t('password.promptTitle')}</h2>
       <label className="field">
         <span>{t('password.label')}</span>
-        {/* biome-ignore lint/a11y/useSemanticElements: a password field has no ARIA role of its own; as a textbox it is found by role and name while what is typed stays hidden */}
         <input
           ref={input}
           type="password"
-          role="textbox"
           autoComplete="off"
           maxLength={256}
           value={password}

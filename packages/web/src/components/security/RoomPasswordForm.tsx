@@ -38,10 +38,8 @@ export function RoomPasswordForm({ client }: { client: RoomClient }) {
           <p className="hint">{t('password.ownerHint')}</p>
           <label className="field">
             <span>{t('password.label')}</span>
-            {/* biome-ignore lint/a11y/useSemanticElements: a password field has no ARIA role of its own; as a textbox it is found by role and name while what is typed stays hidden */}
             <input
               type="password"
-              role="textbox"
               autoComplete="new-password"
               maxLength={256}
               value={password}
