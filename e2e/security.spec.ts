@@ -1,3 +1,4 @@
+import { TAMPER_ACKNOWLEDGEMENT as TAMPER } from '../packages/server/src/security/test-only-sdp-tamper.js';
 import { messageLog, openConversationWith, rename, send } from './support/chat.js';
 import { E2E_PORT } from './support/env.js';
 import { expect, openPerson, peopleList, test } from './support/fixtures.js';
@@ -10,9 +11,6 @@ import {
 } from './support/security.js';
 import { startServer } from './support/server-process.js';
 import { chooseFiles, makeFile, scratchDir, transfers } from './support/transfer.js';
-
-/** The phrase that unlocks the server's test-only SDP tampering (packages/server/src/security/test-only-sdp-tamper.ts). */
-const TAMPER = 'yes-i-am-testing-a-lying-server';
 
 test('safety numbers match on both sides, verification is remembered, and a changed key raises an alert', async ({
   browser,

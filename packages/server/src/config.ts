@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { TAMPER_ACKNOWLEDGEMENT } from './security/test-only-sdp-tamper.js';
+import { testOnlySettingRefusal, testOnlySettings } from './security/test-only-sdp-tamper.js';
 import { DEFAULT_NEARBY_MAX } from './socket/nearby.js';
 
 /** A setting that cannot be used; the message names it so the operator knows what to fix. */
@@ -110,10 +110,8 @@ const settings = {
   NEARBY_MAX: intInRange(1, 1000).default(DEFAULT_NEARBY_MAX),
   /** Open socket.io connections per client address (per node). */
   MAX_CONNECTIONS_PER_IP: intInRange(1, 100_000).default(100),
-  /** TEST ONLY: see security/test-only-sdp-tamper.ts. Accepts one exact phrase; refused in production. */
-  TEST_ONLY_TAMPER_SDP_FINGERPRINTS: z
-    .literal(TAMPER_ACKNOWLEDGEMENT, { error: 'a test-only setting; leave it unset' })
-    .optional(),
+  /** TEST ONLY (TEST_ONLY_TAMPER_SDP_FINGERPRINTS): security/test-only-sdp-tamper.ts, refused in production. */
+  ...testOnlySettings,
 } as const;
 
 type Settings = { [K in keyof typeof settings]: z.output<(typeof settings)[K]> };
@@ -160,7 +158,6 @@ function checkIceSettings(config: Settings, env: NodeJS.ProcessEnv): void {
   if (config.RELAY_ONLY && !config.TURN_URLS) {
     throw new ConfigError('RELAY_ONLY', 'needs a TURN server (TURN_URLS): without one nobody could connect');
   }
-  if (config.TEST_ONLY_TAMPER_SDP_FINGERPRINTS && env.NODE_ENV === 'production') {
-    throw new ConfigError('TEST_ONLY_TAMPER_SDP_FINGERPRINTS', 'never allowed with NODE_ENV=production');
-  }
+  const refusal = testOnlySettingRefusal(config.TEST_ONLY_TAMPER_SDP_FINGERPRINTS, env);
+  if (refusal) throw new ConfigError(refusal.setting, refusal.message);
 }

@@ -10,7 +10,7 @@ import { MemoryRateLimitStore } from './rate-limit-store.js';
 import { mergeRateLimits } from './rate-limits.js';
 import { MemoryRoomAccessStore } from './room-access-store.js';
 import { RoomGate } from './room-gate.js';
-import { installSdpTamper } from './test-only-sdp-tamper.js';
+import { sdpTamperHook } from './test-only-sdp-tamper.js';
 
 export interface Security {
   connections: ConnectionGuard;
@@ -48,9 +48,7 @@ export function createSecurity(io: KopruServer, deps: AppDeps, onError?: (code: 
     retentionMs: deps.sessionTtlMs,
     logger,
   });
-  if (deps.testOnlyTamperSdp) {
-    logger.error('TEST ONLY: this server rewrites DTLS fingerprints in relayed SDP; never use it for real');
-  }
+  const tamper = sdpTamperHook(deps, logger);
   return {
     connections,
     gate,
@@ -64,7 +62,7 @@ export function createSecurity(io: KopruServer, deps: AppDeps, onError?: (code: 
           if (event === 'signal') reportSignalFailure(socket, error, payload);
         },
       });
-      if (deps.testOnlyTamperSdp) installSdpTamper(socket);
+      tamper?.(socket);
     },
     registerHandlers(socket) {
       registerAccessHandlers(socket, deps, gate, onError);
