@@ -192,7 +192,8 @@ test('relay-only peers move a 20 MiB file through coturn: relay pairs on both si
   await chooseFiles(a.page, [file.path]);
   await acceptOffer(b.page);
   const card = transfers(b.page).first();
-  // Relayed runs at about half the direct rate here (MEASURED.md), and the machine is shared.
+  // Relayed runs at about half the direct rate here (~18 against ~37 MB/s: docs/benchmarks.md, "The
+  // machine's own ceilings"), and the machine is shared.
   await expect(card).toContainText('Complete: every file verified', { timeout: 90_000 });
   await expect(transfers(a.page).first()).toContainText('Complete: every file verified');
   const saved = await saveAndHash(b.page, card, file.name);

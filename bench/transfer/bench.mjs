@@ -38,7 +38,10 @@ import { formatResources, startResourceMeter } from './resources.mjs';
 const sizeMiB = option('size', 256);
 const runs = option('runs', 3);
 const port = option('port', Number(process.env.KOPRU_BENCH_PORT ?? 18_700));
-/** Relayed runs are about half as fast (docs/benchmarks.md), so by default they move a smaller file. */
+/**
+ * Relayed runs are about half as fast (~18 against ~37 MB/s for a bare channel: docs/benchmarks.md, "The
+ * machine's own ceilings"), so by default they move a smaller file.
+ */
 const relaySizeMiB = option('relay-size', 64, true);
 const turnPort = option('turn-port', port + 1);
 const smallFiles = option('small-files', 2000, true);

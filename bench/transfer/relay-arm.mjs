@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The relayed arms of bench:transfer, through coturn on loopback (the command line measured in MEASURED.md,
- * started and stopped by the bench). A second person in each of the two browser processes, in a room of
+ * The relayed arms of bench:transfer, through coturn on loopback (the command line in docs/benchmarks.md,
+ * "The machine's own ceilings"; started and stopped by the bench). A second person in each of the two browser processes, in a room of
  * their own, with the app's "Relay-only mode" switched on before they meet — as a user who turned it on
  * earlier — so their very first connection is relay-only. Between those same two pages, a raw DataChannel
  * on a relay-only RTCPeerConnection (TURN REST credential made here) is the relayed ceiling. Each relayed
@@ -17,9 +17,9 @@ const RELAY_ONLY = 'Relay-only mode (hide my IP address)';
 /** The window property of the relayed raw connection (the direct one is `benchRaw`). */
 const RAW_RELAY_KEY = 'benchRawRelay';
 /**
- * A relay-only connection between two pages on loopback is up in under a second. Rebuilding connections
- * (switching the mode with both pages connected) stalled about one time in five on this loaded machine
- * until the recovery ladder rebuilt them a minute later, which is why the relayed pages never switch; this
+ * A relay-only connection between two pages on loopback is up in under a second. Switching the mode with
+ * both pages connected sometimes stalled until the recovery ladder rebuilt the connection a minute later
+ * (docs/benchmarks-log.md, "Relayed (through coturn)"), which is why the relayed pages never switch; this
  * bound still leaves room for that ladder if a first connection stalls.
  */
 const ROUTE_TIMEOUT_MS = 120_000;

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The flags headless Debian Chromium needs on these machines (../shared/MEASURED.md), shared by the e2e
- * tests and the benchmarks so both run the same browser.
+ * The flags headless Debian Chromium needs on these machines, shared by the e2e tests and the benchmarks
+ * so both run the same browser.
  */
 export const CHROMIUM_ARGS = [
   '--headless=new',

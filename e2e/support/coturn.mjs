@@ -91,8 +91,8 @@ async function waitForStun(port, child, log) {
 }
 
 /**
- * Starts coturn on loopback with the command line measured in MEASURED.md (TURN REST credentials through
- * `use-auth-secret`, relay ports on loopback, loopback peers allowed), in its own directory; or the given
+ * Starts coturn on loopback with the command line in docs/benchmarks.md, "The machine's own ceilings"
+ * (TURN REST credentials through `use-auth-secret`, relay ports on loopback, loopback peers allowed), in its own directory; or the given
  * configuration file, moved to loopback.
  * @param {CoturnOptions} opts
  * @returns {Promise<CoturnProcess>}

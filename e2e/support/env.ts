@@ -18,5 +18,5 @@ function portRange(range: string): { min: number; max: number } {
   return { min, max };
 }
 
-/** See ../shared/MEASURED.md: what headless Chromium needs on this machine. */
+/** What headless Debian Chromium needs on these machines (the flags, each with why, are in that file). */
 export { CHROMIUM_ARGS } from './chromium-args.mjs';

@@ -10,7 +10,7 @@ export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 
 /**
  * Debian's Firefox ESR, driven over WebDriver BiDi by puppeteer-core (Playwright's own Firefox build cannot be
- * downloaded here). Fake media and no permission prompts, as measured in ../shared/MEASURED.md.
+ * downloaded here). Fake media and no permission prompts, as found on this machine.
  *
  * With `netns` (the network lab, e2e/network/lab.ts), Firefox runs inside that namespace. Its debugging
  * port then listens on the namespace's own loopback, out of the test runner's reach, so a listener on the

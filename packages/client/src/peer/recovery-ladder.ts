@@ -188,7 +188,7 @@ export class RecoveryLadder {
     if (offerLost && !this.sessionConnected) {
       // Its first offer is the lost one: build the connection again rather than roll that offer back.
       // Chromium connects a connection whose first offer was rolled back, but its negotiated data
-      // channels never open (e2e, 2026-11-26: linked in 1.5 s, chat still waiting 10 s later, 6 runs in 10).
+      // channels never open (measured: docs/architecture.md, "Rebuilds and the recovery ladder").
       this.clearTimers();
       this.scheduleRebuild(reason, this.everConnected ? 'reconnecting' : 'connecting');
       return;
