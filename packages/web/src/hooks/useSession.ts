@@ -17,7 +17,7 @@ import {
   type Unsubscribe,
   WorkerSourceHasher,
 } from '@kopru/client';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 
 /**
  * What the UI holds for the page's lifetime: the managers and events of the `KopruSession` open now. A
@@ -83,13 +83,16 @@ const NO_EXTRAS: SessionExtras = {};
  */
 export function useSession(
   client: RoomClient,
-  /** Security options (long-lived certificate, relay-only policy): see `usePrivacyOptions`. Keep it stable. */
+  /** Security options (long-lived certificate, relay-only policy, link key): see `usePrivacyOptions`. */
   extra: SessionExtras = NO_EXTRAS,
 ): { session: SessionFacade; chat: ChatManager | undefined } {
   const [facade] = useState(() => new SessionFacade());
+  // Read when the session is made, not a reason to make another: callers may pass a fresh object each render.
+  const extras = useRef(extra);
+  extras.current = extra;
   useEffect(() => {
     const session = new KopruSession({
-      ...extra,
+      ...extras.current,
       room: client,
       chatStore: new IdbChatStore(),
       // Calls need camera and microphone, which browsers only offer on secure (HTTPS) pages.
@@ -111,7 +114,7 @@ export function useSession(
       facade.detach();
       session.close();
     };
-  }, [facade, client, extra]);
+  }, [facade, client]);
   const chat = useSyncExternalStore(
     (notify) => facade.on('ready', notify),
     () => facade.chatManager,
