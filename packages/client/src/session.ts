@@ -7,13 +7,13 @@ import { awaitsAck } from './chat/outbox.js';
 import { isChatFrame, ROOM_CONVERSATION_ID } from './chat/types.js';
 import { PeerMesh, type PeerMeshOptions } from './peer/peer-mesh.js';
 import type { PeerPairState } from './peer/recovery-ladder.js';
-import type { Logger } from './util/seams.js';
 import type { RoomClient } from './room/room-client.js';
 import { LinkVerifier } from './security/link-verifier.js';
 import type { TransferStorage } from './transfer/storage.js';
 import { TransferManager } from './transfer/transfer-manager.js';
 import type { SourceHasher, TransferStore } from './transfer/types.js';
 import { FILE_CHANNEL } from './transfer/wire.js';
+import type { Logger } from './util/seams.js';
 import { TypedEmitter, type Unsubscribe } from './util/typed-emitter.js';
 
 export interface SessionEvents {
