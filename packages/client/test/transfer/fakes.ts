@@ -59,15 +59,18 @@ export class FakeFileChannel extends FakeEventTarget<DataChannelEventMap> implem
     this.scheduled = true;
     setTimeout(() => {
       this.scheduled = false;
-      if (!this.held) this.drain();
+      if (!this.held) this.drain(Number.POSITIVE_INFINITY, true);
     }, 0);
   }
 
-  /** Delivers queued frames until `bytes` were delivered (all by default). */
-  drain(bytes = Number.POSITIVE_INFINITY): void {
+  /**
+   * Delivers queued frames until `bytes` were delivered (all by default). The channel's own delivery
+   * (`stopWhenHeld`) also stops when a `tap` sets `held` mid-way: the frames after it stay queued.
+   */
+  drain(bytes = Number.POSITIVE_INFINITY, stopWhenHeld = false): void {
     if (this.readyState !== 'open') return;
     let delivered = 0;
-    while (this.queue.length > 0 && delivered < bytes) {
+    while (this.queue.length > 0 && delivered < bytes && !(stopWhenHeld && this.held)) {
       const frame = this.queue.shift() as ArrayBuffer;
       const before = this.bufferedAmount;
       this.bufferedAmount -= frame.byteLength;
