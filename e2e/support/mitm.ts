@@ -61,6 +61,9 @@ export async function startManInTheMiddle(browser: Browser): Promise<ManInTheMid
   const mitm: ManInTheMiddle = {
     active: true,
     async intercept(page, face) {
+      // One WebSocket per victim, its room's: a room page that is "Visible to nearby devices" opens a second
+      // one for Nearby, which would take the room's place here.
+      await page.addInitScript(() => localStorage.setItem('kopru:nearby-visible', 'off'));
       await page.routeWebSocket(/\/socket\.io\//, (ws) => {
         const server = ws.connectToServer();
         sockets.set(face, ws);
