@@ -127,10 +127,13 @@ test.describe('installable app', () => {
       // "Deploy" a new build: a service worker that differs by a byte is a new version to a browser.
       appendFileSync(path.join(webDir, 'sw.js'), '\n// the next build\n');
       await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+      // Awaited before asking the page anything: an evaluate that meets the reload midway throws.
+      const reloaded = page.waitForEvent('load');
       await page.getByRole('button', { name: 'Reload to update' }).click();
+      await reloaded;
 
       // The page reloaded (its old globals are gone) under the new worker, with nothing left waiting.
-      await expect.poll(() => page.evaluate(() => 'oldPage' in window)).toBe(false);
+      expect(await page.evaluate(() => 'oldPage' in window)).toBe(false);
       await expect(page.getByRole('heading', { name: 'Nearby' })).toBeVisible();
       expect(await controlled(page)).toBe(true);
       expect(
