@@ -36,13 +36,28 @@ async function waitForHealthy(url: string, child: ChildProcess, output: () => st
 }
 
 /** Resolves once the server has printed the lines it prints when listening (`Köprü is running`). */
-async function waitForListening(child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!output().includes('Köprü is running')) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitForListening(child: ChildProcess, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      child.off('exit', exited);
+      if (error) reject(error);
+      else resolve();
+    };
+    // Each chunk the server prints is a chance it is listening now: checked on the event, not on a clock.
+    const check = (): void => {
+      if (output().includes('Köprü is running')) done();
+    };
+    const exited = (code: number | null): void => done(new Error(`server exited with ${code}:\n${output()}`));
+    const timer = setTimeout(() => done(new Error(`server did not start:\n${output()}`)), 20_000);
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.on('exit', exited);
+    if (child.exitCode !== null) exited(child.exitCode);
+    else check();
+  });
 }
 
 /**
