@@ -221,18 +221,24 @@ function directory(): Promise<FileSystemDirectoryHandle> {
   return dir;
 }
 
+/**
+ * Whether this browser gives workers sync access handles in OPFS. Each probe uses a file of its own: a page
+ * runs two sessions (its room and Nearby), each with a worker, and two probes of one shared name raced (one
+ * held the handle while the other's create or remove failed), so a page fell back to memory at random
+ * (seen in CI: a reload then lost the transfer).
+ */
 async function probe(): Promise<boolean> {
+  const probeName = `.probe-${crypto.randomUUID()}`;
+  let handle: FileSystemSyncAccessHandle;
   try {
-    const probeName = '.probe';
-    const handle = await (
-      await (await directory()).getFileHandle(probeName, { create: true })
-    ).createSyncAccessHandle();
-    handle.close();
-    await (await directory()).removeEntry(probeName);
-    return true;
+    handle = await (await (await directory()).getFileHandle(probeName, { create: true })).createSyncAccessHandle();
   } catch {
     return false;
   }
+  handle.close();
+  // The probe answered; a leftover probe file is harmless (names starting with "." are not transfers).
+  await (await directory()).removeEntry(probeName).catch(() => undefined);
+  return true;
 }
 
 function describe(error: unknown): string {
