@@ -69,9 +69,22 @@ function serviceWorker(): Plugin {
   };
 }
 
+/**
+ * The UI is written (and type-checked) against React's API and runs on Preact's compatibility layer:
+ * react-dom alone was 62 kB of the 192 kB of gzipped JavaScript the first screen needed, Preact is 4 kB
+ * (docs/benchmarks.md#page-weight). Exact-match aliases, so `react-i18next` and our code import the same copy.
+ */
+const preact = [
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-(dev-)?runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react$/, replacement: 'preact/compat' },
+];
+
 export default defineConfig({
   plugins: [react(), serviceWorker()],
   define: { __KOPRU_BUILD__: JSON.stringify(process.env.KOPRU_BUILD_ID ?? buildId()) },
+  resolve: { alias: preact },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
   server: { proxy: { '/socket.io': { target: devServer, ws: true } } },
 });
