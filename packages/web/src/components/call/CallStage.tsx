@@ -251,27 +251,30 @@ export function CallStage({ call, state, names, nameOf, pairStates, selfId, chat
           </div>
         )}
       </header>
-      <div className="stage-main" ref={mainRef}>
-        {speakerLayout ? (
-          <>
-            <div className="stage-focus">
-              {main === SELF ? selfTile : tiles.find((tile) => tile.key === main)}
+      {/* The stats panel opens beside the video, never over a tile's buttons. */}
+      <div className="stage-body">
+        <div className="stage-main" ref={mainRef}>
+          {speakerLayout ? (
+            <>
+              <div className="stage-focus">
+                {main === SELF ? selfTile : tiles.find((tile) => tile.key === main)}
+              </div>
+              <div className="filmstrip">
+                {main !== SELF && selfTile}
+                {tiles.filter((tile) => tile.key !== main)}
+              </div>
+            </>
+          ) : (
+            <div
+              className="stage-grid"
+              style={{ gridTemplateColumns: oneToOne ? '1fr' : `repeat(${grid.columns}, ${grid.width}px)` }}
+            >
+              {tiles}
+              {!oneToOne && selfTile}
             </div>
-            <div className="filmstrip">
-              {main !== SELF && selfTile}
-              {tiles.filter((tile) => tile.key !== main)}
-            </div>
-          </>
-        ) : (
-          <div
-            className="stage-grid"
-            style={{ gridTemplateColumns: oneToOne ? '1fr' : `repeat(${grid.columns}, ${grid.width}px)` }}
-          >
-            {tiles}
-            {!oneToOne && selfTile}
-          </div>
-        )}
-        {oneToOne && selfTile}
+          )}
+          {oneToOne && selfTile}
+        </div>
         {statsFor && state.participants.has(statsFor) && (
           <Suspense fallback={null}>
             <StatsPanel
