@@ -45,7 +45,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       browser,
       roomId,
     }) => {
-      test.setTimeout(90_000); // three browser contexts in a call
+      test.setTimeout(180_000); // three browser contexts in a call, six scans
       const a = await openCaller(browser, roomId, 'Ayla', { colorScheme });
       const b = await openCaller(browser, roomId, 'Bora', { colorScheme });
       const c = await openCaller(browser, roomId, 'Cem', { colorScheme });

@@ -38,7 +38,7 @@ test.describe('the call stage', () => {
     await b.page.getByRole('button', { name: /^Chat/ }).click();
     await b.page.getByRole('textbox', { name: 'Message' }).fill('can you see me?');
     await b.page.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect(chat).toHaveAccessibleName('Chat 1 1 unread');
+    await expect(chat).toHaveAccessibleName('Chat, 1 unread');
     await chat.click();
     await expect(a.page.getByRole('log', { name: 'Messages' })).toContainText('can you see me?');
     await expect(chat).toHaveAccessibleName('Chat');
@@ -201,8 +201,8 @@ test('keyboard: arrow keys move the phone tabs, the skip link lands in the messa
   await rename(b.page, 'Bora');
   await rename(a.page, 'Ayla');
   await openConversationWith(b.page, 'Ayla');
-  await b.page.keyboard.press('Tab');
-  await b.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // A click on the page's margin puts the Tab order back at the start of the page.
+  await b.page.mouse.click(2, 2);
   await b.page.keyboard.press('Tab');
   await expect(b.page.getByRole('button', { name: 'Skip to conversation' })).toBeFocused();
   await b.page.keyboard.press('Enter');

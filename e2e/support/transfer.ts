@@ -44,7 +44,7 @@ export function makeFile(dir: string, name: string, size: number): TestFile {
 
 /** The transfers of the open conversation: entries of its timeline (the message log), like messages. */
 export const transfers = (page: Page): Locator =>
-  page.getByRole('log', { name: 'Messages' }).locator(':scope > li.transfer');
+  page.getByRole('log', { name: 'Messages' }).locator('li.transfer');
 
 /** Chooses files with the "Send files" button (or a folder with "Send folder"). */
 export async function chooseFiles(page: Page, files: string[] | string, folder = false): Promise<void> {

@@ -71,7 +71,7 @@ export function ConversationPanel(props: ConversationPanelProps) {
   const typing = useTyping(chat, id);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string>();
-  const logRef = useRef<HTMLOListElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
   const isRoom = conversationId === ROOM_CONVERSATION_ID;
   const sectionRef = useRef<HTMLElement>(null);
   const files = useConversationFiles(session, conversationId, sectionRef);
@@ -169,32 +169,37 @@ export function ConversationPanel(props: ConversationPanelProps) {
           {files.error}
         </p>
       )}
-      <ol
-        className="messages"
+      <div
+        className="message-log"
         ref={logRef}
         role="log"
         aria-label={t('chat.messages')}
         aria-live="polite"
         // New messages and offers are announced; a transfer's progress ticking is not.
         aria-relevant="additions"
+        // Scrollable, so reachable by keyboard even when it holds no button.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus (WCAG 2.1.1)
+        tabIndex={0}
       >
-        {timeline.map(({ message, transfer }) =>
-          message ? (
-            <Bubble
-              key={`${message.direction}:${message.from}:${message.id}`}
-              record={message}
-              showSender={isRoom}
-            />
-          ) : transfer && files.manager ? (
-            <TransferCard
-              key={transfer.id}
-              transfer={transfer}
-              manager={files.manager}
-              peerName={names.get(transfer.peerId) ?? '…'}
-            />
-          ) : null,
-        )}
-      </ol>
+        <ol className="messages">
+          {timeline.map(({ message, transfer }) =>
+            message ? (
+              <Bubble
+                key={`${message.direction}:${message.from}:${message.id}`}
+                record={message}
+                showSender={isRoom}
+              />
+            ) : transfer && files.manager ? (
+              <TransferCard
+                key={transfer.id}
+                transfer={transfer}
+                manager={files.manager}
+                peerName={names.get(transfer.peerId) ?? '…'}
+              />
+            ) : null,
+          )}
+        </ol>
+      </div>
       <p className="typing" aria-live="polite">
         {typingNames.length > 0
           ? t('chat.typing', { names: typingNames.join(', '), count: typingNames.length })

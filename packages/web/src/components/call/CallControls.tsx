@@ -73,13 +73,21 @@ export function CallControls(props: CallControlsProps) {
         onSpeaker={props.onSpeaker}
       />
       <AddPeople call={call} state={state} names={names} />
-      <button type="button" className={chat.open ? 'on' : ''} aria-pressed={chat.open} onClick={chat.toggle}>
+      <button
+        type="button"
+        className={chat.open ? 'on' : ''}
+        aria-pressed={chat.open}
+        // "Chat", or "Chat, 2 unread": the count is part of the name, not a bare number read out after it.
+        aria-label={
+          chat.unread > 0 ? `${t('call.chat')}, ${t('call.unread', { count: chat.unread })}` : t('call.chat')
+        }
+        onClick={chat.toggle}
+      >
         <Icon name="chat" />
         <span>{t('call.chat')}</span>
         {chat.unread > 0 && (
-          <span className="badge">
+          <span className="badge" aria-hidden="true">
             {chat.unread}
-            <span className="visually-hidden"> {t('call.unread', { count: chat.unread })}</span>
           </span>
         )}
       </button>
