@@ -2,7 +2,7 @@ import { type CallManager, type CallState, isInCall, type PeerPairState } from '
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { startRing } from '../../call/ring-tone.js';
-import { useCallState, useHangUpOnPageHide } from '../../hooks/useCall.js';
+import { useCallState, useHangUpOnPageHide, useMediaProblems } from '../../hooks/useCall.js';
 import type { ChatToggle } from './CallControls.js';
 import './call.css';
 
@@ -52,6 +52,9 @@ export function CallPanel({ call, names, pairStates, selfId, chat }: CallPanelPr
   const { t } = useTranslation();
   const state = useCallState(call);
   const nameOf = useRememberedNames(names);
+  // Listened to here, not in the lazily loaded stage: a camera refused while the call is being answered
+  // is reported before the stage has loaded.
+  const media = useMediaProblems(call);
   useHangUpOnPageHide(call);
   const calling = state.phase === 'outgoing';
   useEffect(() => (calling ? startRing('outgoing') : undefined), [calling]);
@@ -77,6 +80,8 @@ export function CallPanel({ call, names, pairStates, selfId, chat }: CallPanelPr
         pairStates={pairStates}
         selfId={selfId ?? 'self'}
         chat={chat}
+        problems={media.problems}
+        onDismissProblems={media.dismiss}
       />
     </Suspense>
   );

@@ -1,8 +1,8 @@
-import type { CallManager, InCallState, Participant, PeerPairState } from '@kopru/client';
+import type { CallManager, InCallState, MediaProblem, Participant, PeerPairState } from '@kopru/client';
 import { type CSSProperties, lazy, type PointerEvent, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SPEAKING_LEVEL } from '../../call/audio-level.js';
-import { useAudioLevels, useLocalMedia, useMediaProblems } from '../../hooks/useCall.js';
+import { useAudioLevels, useLocalMedia } from '../../hooks/useCall.js';
 import { CallControls, type ChatToggle } from './CallControls.js';
 import { LocalTile, RemoteTile, RingingTile } from './CallTiles.js';
 import { Icon } from './icons.js';
@@ -20,6 +20,9 @@ export interface CallStageProps {
   pairStates: ReadonlyMap<string, PeerPairState>;
   selfId: string;
   chat: ChatToggle;
+  /** Device problems of this call (followed by CallPanel, which is there before the stage loads). */
+  problems: readonly MediaProblem[];
+  onDismissProblems: () => void;
 }
 
 type View = 'grid' | 'speaker';
@@ -118,11 +121,11 @@ function useInset() {
  * active speaker large over a filmstrip; a screen share goes large by itself), our own preview as a
  * movable inset in a 1:1 call, and the control bar at the bottom.
  */
-export function CallStage({ call, state, names, nameOf, pairStates, selfId, chat }: CallStageProps) {
+export function CallStage(props: CallStageProps) {
+  const { call, state, names, nameOf, pairStates, selfId, chat, problems } = props;
   const { t } = useTranslation();
   const local = useLocalMedia(call);
   const levels = useAudioLevels(call);
-  const { problems, dismiss } = useMediaProblems(call);
   const [view, setView] = useState<View>('grid');
   const [pinned, setPinned] = useState<string>();
   const [statsFor, setStatsFor] = useState<string>();
@@ -291,7 +294,7 @@ export function CallStage({ call, state, names, nameOf, pairStates, selfId, chat
           {problems.map((p) => (
             <p key={p.source}>{t(`call.problems.${p.code}`, { source: t(`call.sources.${p.source}`) })}</p>
           ))}
-          <button type="button" onClick={dismiss}>
+          <button type="button" onClick={props.onDismissProblems}>
             {t('call.dismiss')}
           </button>
         </div>
