@@ -42,7 +42,9 @@ function serviceWorker(): Plugin {
     async generateBundle(_options, bundle) {
       const version = createHash('sha256');
       const built = Object.entries(bundle)
-        .filter(([name]) => !name.endsWith('.map') && name !== 'index.html')
+        // Lazily loaded chunks are in the bundle too, so the call stage and the dialogs open offline; the
+        // build manifest (for `npm run size`) is no page's file.
+        .filter(([name]) => !name.endsWith('.map') && name !== 'index.html' && !name.startsWith('.vite/'))
         .map(([name, output]) => {
           version.update(name).update(output.type === 'chunk' ? output.code : output.source);
           return name;
