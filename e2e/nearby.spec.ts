@@ -95,6 +95,10 @@ test.describe('Nearby on the home screen', () => {
     await expect(callPanel(bora).getByRole('figure', { name: 'Ayla', exact: true })).toBeVisible();
     await expectGrowing(async () => (await totals(bora)).videoFrames, 20);
     await expectGrowing(async () => (await totals(ayla)).videoFrames, 20);
+    // The same stage as in a room: the conversation waits behind Chat, which opens it beside the call.
+    await expect(ayla.getByRole('textbox', { name: 'Message' })).toBeHidden();
+    await callPanel(ayla).getByRole('button', { name: /^Chat/ }).click();
+    await expect(ayla.getByRole('textbox', { name: 'Message' })).toBeVisible();
 
     // Leaving removes the device within a second.
     await bora.context().close();

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
@@ -97,6 +97,13 @@ test.describe('installable app', () => {
       return urls;
     });
     expect(cached).toContain('/');
+    // Every built script and style, the lazily loaded ones (call stage, stats, QR code) too, so a call or
+    // a dialog opened offline finds its chunk: listed from dist/ by the test.
+    const built = readdirSync(path.join(WEB_DIST, 'assets'))
+      .filter((name) => !name.endsWith('.map'))
+      .map((name) => `/assets/${name}`);
+    expect(built.some((name) => name.includes('CallStage'))).toBe(true);
+    expect(cached).toEqual(expect.arrayContaining(built));
     expect(
       cached.filter((u) => u.startsWith('/socket.io') || /healthz|readyz|metrics|\/new/.test(u)),
     ).toEqual([]);

@@ -37,6 +37,9 @@ fi
 step "Build"
 npm run build
 
+step "Load budget (first screen ≤ 150 kB of gzipped JavaScript)"
+npm run size
+
 step "Lint and format (Biome)"
 npm run lint
 

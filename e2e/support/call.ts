@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { type Browser, expect, type Page } from '@playwright/test';
 import { openConversationWith, rename } from './chat.js';
 import { CHROMIUM_ARGS } from './env.js';
-import { openPerson, type Person } from './fixtures.js';
+import { type OpenOptions, openPerson, type Person } from './fixtures.js';
 
 /**
  * Chromium's fake capture offers `device-count` cameras: device 0 (I420, green with a moving pacman),
@@ -36,7 +36,7 @@ export async function openCaller(
   browser: Browser,
   roomId: string,
   name: string,
-  opts: { baseURL?: string } = {},
+  opts: Pick<OpenOptions, 'baseURL' | 'viewport' | 'colorScheme'> = {},
 ): Promise<Caller> {
   let offers = 0;
   const person = await openPerson(browser, roomId, {

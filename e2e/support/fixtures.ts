@@ -13,6 +13,8 @@ export interface Person {
 export interface OpenOptions {
   locale?: string;
   viewport?: { width: number; height: number };
+  /** What `prefers-color-scheme` answers (the browser's default is light). */
+  colorScheme?: 'light' | 'dark';
   /** Extra origins-scoped permissions, e.g. notifications. */
   permissions?: string[];
   /** Another server than the shared one. */
@@ -32,6 +34,7 @@ export async function openPerson(browser: Browser, roomId: string, opts: OpenOpt
   const context = await browser.newContext({
     locale: opts.locale ?? 'en-US',
     ...(opts.viewport ? { viewport: opts.viewport } : {}),
+    ...(opts.colorScheme ? { colorScheme: opts.colorScheme } : {}),
     permissions: opts.permissions ?? [],
     // Contexts of a browser launched by the test itself do not get the config's `use` options.
     ignoreHTTPSErrors: true,

@@ -42,9 +42,9 @@ export function makeFile(dir: string, name: string, size: number): TestFile {
   return { path: file, name, size, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** The transfer cards of the open conversation. */
+/** The transfers of the open conversation: entries of its timeline (the message log), like messages. */
 export const transfers = (page: Page): Locator =>
-  page.getByRole('list', { name: 'File transfers' }).locator(':scope > li');
+  page.getByRole('log', { name: 'Messages' }).locator('li.transfer');
 
 /** Chooses files with the "Send files" button (or a folder with "Send folder"). */
 export async function chooseFiles(page: Page, files: string[] | string, folder = false): Promise<void> {

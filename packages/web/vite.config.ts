@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
@@ -41,7 +42,9 @@ function serviceWorker(): Plugin {
     async generateBundle(_options, bundle) {
       const version = createHash('sha256');
       const built = Object.entries(bundle)
-        .filter(([name]) => !name.endsWith('.map') && name !== 'index.html')
+        // Lazily loaded chunks are in the bundle too, so the call stage and the dialogs open offline; the
+        // build manifest (for `npm run size`) is no page's file.
+        .filter(([name]) => !name.endsWith('.map') && name !== 'index.html' && !name.startsWith('.vite/'))
         .map(([name, output]) => {
           version.update(name).update(output.type === 'chunk' ? output.code : output.source);
           return name;
@@ -69,9 +72,29 @@ function serviceWorker(): Plugin {
   };
 }
 
+/**
+ * The UI is written (and type-checked) against React's API and runs on Preact's compatibility layer:
+ * react-dom alone was 62 kB of the 192 kB of gzipped JavaScript the first screen needed, Preact is 4 kB
+ * (docs/benchmarks.md#page-weight). Exact-match aliases, so `react-i18next` and our code import the same copy.
+ */
+const preact = [
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-(dev-)?runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react$/, replacement: 'preact/compat' },
+];
+
+/** Every `zod` import gets zod configured without eval first (see the module). */
+const zod = {
+  find: /^zod$/,
+  replacement: fileURLToPath(new URL('src/zod-without-eval.ts', import.meta.url)),
+};
+
 export default defineConfig({
   plugins: [react(), serviceWorker()],
   define: { __KOPRU_BUILD__: JSON.stringify(process.env.KOPRU_BUILD_ID ?? buildId()) },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  resolve: { alias: [...preact, zod] },
+  // The manifest tells `npm run size` which chunks the first screen loads.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022', manifest: true },
   server: { proxy: { '/socket.io': { target: devServer, ws: true } } },
 });

@@ -16,6 +16,8 @@ export interface CallStatsSnapshot {
   readonly bitrateOutBps: number | undefined;
   /** Incoming packets lost over the last interval, in percent. */
   readonly lossPercent: number | undefined;
+  /** Interarrival jitter of the incoming audio (the stream a listener notices first), in ms. */
+  readonly jitterMs: number | undefined;
   readonly audioCodec: string | undefined;
   readonly videoCodec: string | undefined;
   readonly videoIn: VideoFormat | undefined;
@@ -110,6 +112,11 @@ function videoFormat(rtp: Stat | undefined): VideoFormat | undefined {
   return { width, height, fps: num(rtp, 'framesPerSecond') };
 }
 
+const jitterMs = (rtp: Stat | undefined): number | undefined => {
+  const seconds = num(rtp, 'jitter');
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+};
+
 const rate = (now: number, before: number, seconds: number): number | undefined =>
   now >= before && seconds > 0 ? Math.round(((now - before) * 8) / seconds) : undefined;
 
@@ -167,6 +174,7 @@ export function reduceStats(history: CallStatsHistory, sample: StatsSample, limi
     bitrateInBps: before ? rate(totals.bytesIn, before.bytesIn, seconds) : undefined,
     bitrateOutBps: before ? rate(totals.bytesOut, before.bytesOut, seconds) : undefined,
     lossPercent,
+    jitterMs: jitterMs(byKind(inbound, 'audio') ?? byKind(inbound, 'video')),
     audioCodec: codecName(byId, byKind(inbound, 'audio')) ?? codecName(byId, byKind(outbound, 'audio')),
     videoCodec: codecName(byId, byKind(inbound, 'video')) ?? codecName(byId, byKind(outbound, 'video')),
     videoIn: videoFormat(byKind(inbound, 'video')),
@@ -183,4 +191,32 @@ export function reduceStats(history: CallStatsHistory, sample: StatsSample, limi
       lossPercent: push(series.lossPercent, latest.lossPercent, limit),
     },
   };
+}
+
+export type ConnectionQuality = 'good' | 'fair' | 'poor';
+
+/**
+ * Limits of a call that still feels good, and of one that is clearly hurting. Round trip: ITU-T G.114
+ * keeps one-way delay under 150 ms for interactive speech (300 ms round trip), and past 300 ms one way
+ * conversation breaks down (600 ms round trip). Loss: Opus with in-band FEC hides a few percent; video
+ * freezes visibly around 10 %. Jitter: above 30 ms the jitter buffer adds noticeable delay, above 75 ms
+ * speech gets choppy (the usual VoIP guidance, also what Twilio's and Jitsi's indicators use).
+ */
+export const QUALITY_LIMITS = {
+  fair: { rttMs: 300, lossPercent: 3, jitterMs: 30 },
+  poor: { rttMs: 600, lossPercent: 10, jitterMs: 75 },
+} as const;
+
+/** Good, fair or poor from the latest sample's loss, jitter and round trip (undefined before one). */
+export function connectionQuality(latest: CallStatsSnapshot | undefined): ConnectionQuality | undefined {
+  if (!latest) return undefined;
+  const { rttMs, lossPercent, jitterMs } = latest;
+  if (rttMs === undefined && lossPercent === undefined && jitterMs === undefined) return undefined;
+  const over = (limits: { rttMs: number; lossPercent: number; jitterMs: number }) =>
+    (rttMs ?? 0) >= limits.rttMs ||
+    (lossPercent ?? 0) >= limits.lossPercent ||
+    (jitterMs ?? 0) >= limits.jitterMs;
+  if (over(QUALITY_LIMITS.poor)) return 'poor';
+  if (over(QUALITY_LIMITS.fair)) return 'fair';
+  return 'good';
 }

@@ -37,7 +37,10 @@ export {
 export {
   type CallStatsHistory,
   type CallStatsSnapshot,
+  type ConnectionQuality,
+  connectionQuality,
   EMPTY_STATS,
+  QUALITY_LIMITS,
   reduceStats,
   type StatsSample,
   type StatsSeriesName,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type CallStatsSnapshot,
+  connectionQuality,
   EMPTY_STATS,
   reduceStats,
   type StatsSample,
@@ -99,6 +101,36 @@ describe('reduceStats over real Chromium reports', () => {
     });
     const history = reduceStats(reduceStats(EMPTY_STATS, at(0, 100, 0)), at(1000, 190, 10));
     expect(history.latest?.lossPercent).toBe(10);
+  });
+});
+
+describe('connectionQuality', () => {
+  const sample = (figures: Partial<CallStatsSnapshot>) =>
+    ({ ...reduceStats(EMPTY_STATS, first).latest, ...figures }) as CallStatsSnapshot;
+
+  it('reads the real loopback call as good, with its jitter in ms', () => {
+    const latest = reduceStats(reduceStats(EMPTY_STATS, first), second).latest;
+    expect(latest?.jitterMs).toBeGreaterThanOrEqual(0);
+    expect(connectionQuality(latest)).toBe('good');
+  });
+
+  it.each([
+    [{ rttMs: 120, lossPercent: 0.5, jitterMs: 8 }, 'good'],
+    [{ rttMs: 320, lossPercent: 0, jitterMs: 5 }, 'fair'],
+    [{ rttMs: 50, lossPercent: 4, jitterMs: 5 }, 'fair'],
+    [{ rttMs: 50, lossPercent: 0, jitterMs: 40 }, 'fair'],
+    [{ rttMs: 700, lossPercent: 0, jitterMs: 5 }, 'poor'],
+    [{ rttMs: 50, lossPercent: 12, jitterMs: 5 }, 'poor'],
+    [{ rttMs: 50, lossPercent: 1, jitterMs: 90 }, 'poor'],
+  ] as const)('%o is %s', (figures, quality) => {
+    expect(connectionQuality(sample(figures))).toBe(quality);
+  });
+
+  it('says nothing before a sample with figures', () => {
+    expect(connectionQuality(undefined)).toBeUndefined();
+    expect(
+      connectionQuality(sample({ rttMs: undefined, lossPercent: undefined, jitterMs: undefined })),
+    ).toBeUndefined();
   });
 });
 

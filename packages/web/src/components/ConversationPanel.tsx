@@ -6,17 +6,24 @@ import {
   ROOM_CONVERSATION_ID,
 } from '@kopru/client';
 import { CHAT_TEXT_MAX, type PeerInfo } from '@kopru/protocol';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type SessionFacade, useConversation, useTyping } from '../hooks/useSession.js';
+import { useTransfers } from '../hooks/useTransfers.js';
+import { Avatar } from './Avatar.js';
 import { CallButtons } from './call/CallButtons.js';
 import { MessageText } from './MessageText.js';
 import { LinkProofNotice, LinkProofSummary } from './security/LinkProof.js';
 import { RouteSuffix } from './security/PeerSecurityBadge.js';
-import { SecurityDetails } from './security/SecurityDetails.js';
 import { SendFilesButtons } from './transfer/SendFilesButton.js';
-import { TransferList } from './transfer/TransferList.js';
+import { TransferCard } from './transfer/TransferCard.js';
 import { useConversationFiles } from './transfer/useConversationFiles.js';
+import './transfer/transfer.css';
+
+/** Safety numbers and verification load with the first direct conversation, not with the page. */
+const SecurityDetails = lazy(() =>
+  import('./security/SecurityDetails.js').then((m) => ({ default: m.SecurityDetails })),
+);
 
 interface ConversationPanelProps {
   session: SessionFacade;
@@ -37,15 +44,21 @@ function Bubble({ record, showSender }: { record: ChatRecord; showSender: boolea
   );
   const mine = record.direction === 'out';
   return (
-    <li className={`bubble ${mine ? 'mine' : 'theirs'}`} data-state={record.state}>
-      {showSender && !mine && <span className="sender">{record.fromName}</span>}
-      <p className="bubble-text">
-        <MessageText text={record.text} />
-      </p>
-      <span className="meta">
-        <time dateTime={new Date(record.sentAt).toISOString()}>{time}</time>
-        {mine && <span className="delivery">{t(`chat.state.${record.state}`)}</span>}
-      </span>
+    <li
+      className={`bubble ${mine ? 'mine' : 'theirs'} ${showSender && !mine ? 'with-avatar' : ''}`}
+      data-state={record.state}
+    >
+      {showSender && !mine && <Avatar id={record.from} name={record.fromName} />}
+      <div className="bubble-body">
+        {showSender && !mine && <span className="sender">{record.fromName}</span>}
+        <p className="bubble-text">
+          <MessageText text={record.text} />
+        </p>
+        <span className="meta">
+          <time dateTime={new Date(record.sentAt).toISOString()}>{time}</time>
+          {mine && <span className="delivery">{t(`chat.state.${record.state}`)}</span>}
+        </span>
+      </div>
     </li>
   );
 }
@@ -58,10 +71,16 @@ export function ConversationPanel(props: ConversationPanelProps) {
   const typing = useTyping(chat, id);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string>();
-  const logRef = useRef<HTMLOListElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
   const isRoom = conversationId === ROOM_CONVERSATION_ID;
   const sectionRef = useRef<HTMLElement>(null);
   const files = useConversationFiles(session, conversationId, sectionRef);
+  const transfers = useTransfers(files.manager, id);
+  // One timeline: messages and transfers in the order they were sent or offered.
+  const timeline = [
+    ...messages.map((m) => ({ at: m.sentAt, message: m, transfer: undefined })),
+    ...transfers.map((tr) => ({ at: tr.createdAt, message: undefined, transfer: tr })),
+  ].sort((a, b) => a.at - b.at);
 
   useEffect(() => {
     if (conversationId) session.connectConversation(conversationId);
@@ -71,11 +90,12 @@ export function ConversationPanel(props: ConversationPanelProps) {
     if (chat && conversationId && visible && messages.length > 0) chat.markConversationRead(conversationId);
   }, [chat, conversationId, visible, messages]);
 
-  // Follow new messages (the log is a column that grows downwards).
+  // Follow new messages and offers (the log is a column that grows downwards).
+  const entries = messages.length + transfers.length;
   useEffect(() => {
     const log = logRef.current;
-    if (log && messages.length >= 0) log.scrollTop = log.scrollHeight;
-  }, [messages]);
+    if (log && entries >= 0) log.scrollTop = log.scrollHeight;
+  }, [entries]);
 
   if (!conversationId) {
     return (
@@ -105,7 +125,14 @@ export function ConversationPanel(props: ConversationPanelProps) {
   return (
     <section ref={sectionRef} className="card conversation" aria-label={t('conversation.label')}>
       <header className="conversation-header">
-        <div>
+        {isRoom ? (
+          <span className="room-icon room-icon-large" aria-hidden="true">
+            #
+          </span>
+        ) : (
+          <Avatar id={conversationId} name={title} size="large" />
+        )}
+        <div className="conversation-title">
           <h2>{title}</h2>
           <p className="hint">
             {isRoom
@@ -117,13 +144,19 @@ export function ConversationPanel(props: ConversationPanelProps) {
           </p>
           {!isRoom && peer && <LinkProofNotice peer={peer} />}
           {isRoom && <LinkProofSummary peerIds={[...names.keys()]} names={names} />}
-          {!isRoom && peer && <SecurityDetails peer={peer} />}
+          {!isRoom && peer && (
+            <Suspense fallback={null}>
+              <SecurityDetails peer={peer} />
+            </Suspense>
+          )}
         </div>
-        <CallButtons session={session} conversationId={conversationId} names={names} />
-        <SendFilesButtons disabled={!files.manager} onFiles={files.send} />
-        <button type="button" onClick={() => void chat?.clearHistory()}>
-          {t('chat.clearHistory')}
-        </button>
+        <div className="conversation-actions">
+          <CallButtons session={session} conversationId={conversationId} names={names} />
+          <SendFilesButtons disabled={!files.manager} onFiles={files.send} />
+          <button type="button" onClick={() => void chat?.clearHistory()}>
+            {t('chat.clearHistory')}
+          </button>
+        </div>
       </header>
       {!isRoom && peer && pairState === 'unreachable' && (
         <p className="error" role="alert">
@@ -136,12 +169,37 @@ export function ConversationPanel(props: ConversationPanelProps) {
           {files.error}
         </p>
       )}
-      <TransferList manager={files.manager} conversationId={conversationId} names={names} />
-      <ol className="messages" ref={logRef} role="log" aria-label={t('chat.messages')} aria-live="polite">
-        {messages.map((m) => (
-          <Bubble key={`${m.direction}:${m.from}:${m.id}`} record={m} showSender={isRoom} />
-        ))}
-      </ol>
+      <div
+        className="message-log"
+        ref={logRef}
+        role="log"
+        aria-label={t('chat.messages')}
+        aria-live="polite"
+        // New messages and offers are announced; a transfer's progress ticking is not.
+        aria-relevant="additions"
+        // Scrollable, so reachable by keyboard even when it holds no button.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus (WCAG 2.1.1)
+        tabIndex={0}
+      >
+        <ol className="messages">
+          {timeline.map(({ message, transfer }) =>
+            message ? (
+              <Bubble
+                key={`${message.direction}:${message.from}:${message.id}`}
+                record={message}
+                showSender={isRoom}
+              />
+            ) : transfer && files.manager ? (
+              <TransferCard
+                key={transfer.id}
+                transfer={transfer}
+                manager={files.manager}
+                peerName={names.get(transfer.peerId) ?? '…'}
+              />
+            ) : null,
+          )}
+        </ol>
+      </div>
       <p className="typing" aria-live="polite">
         {typingNames.length > 0
           ? t('chat.typing', { names: typingNames.join(', '), count: typingNames.length })

@@ -1,5 +1,4 @@
 import type { RoomClient } from '@kopru/client';
-import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog.js';
@@ -25,10 +24,13 @@ export function InviteDialog({ open, url, onClose, client, withoutKey }: InviteD
   useEffect(() => {
     if (!open) return;
     let cancelled = false;
-    QRCode.toDataURL(url, QR_OPTIONS).then(
-      (dataUrl) => !cancelled && setQr(dataUrl),
-      () => !cancelled && setQr(undefined),
-    );
+    // The QR encoder loads when Invite is first opened: the first screen does not need it.
+    import('qrcode')
+      .then(({ default: QRCode }) => QRCode.toDataURL(url, QR_OPTIONS))
+      .then(
+        (dataUrl) => !cancelled && setQr(dataUrl),
+        () => !cancelled && setQr(undefined),
+      );
     return () => {
       cancelled = true;
     };

@@ -6,18 +6,21 @@ import type {
   RoomState,
   SessionOptions,
 } from '@kopru/client';
-import { type ReactNode, useMemo, useState } from 'react';
+import { isInCall, ROOM_CONVERSATION_ID } from '@kopru/client';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useMessageNotifications } from '../hooks/useAttention.js';
-import { useCallManager, useFollowCall } from '../hooks/useCall.js';
+import { useCallManager, useCallState, useFollowCall } from '../hooks/useCall.js';
+import { useKeepAwake } from '../hooks/useKeepAwake.js';
 import { useMediaQuery } from '../hooks/useMediaQuery.js';
-import type { SessionFacade } from '../hooks/useSession.js';
-import { usePairStates, useSession, useUnread } from '../hooks/useSession.js';
+import { type SessionFacade, usePairStates, useSession, useUnread } from '../hooks/useSession.js';
+import { isRunning, useTransferManager, useTransfers } from '../hooks/useTransfers.js';
 import { type SecurityState, usePrivacyOptions, useSecurityState } from '../security/SecurityContext.js';
 import { ConversationPanel } from './ConversationPanel.js';
 import { CallPanel } from './call/CallPanel.js';
 import { IncomingCallDialog } from './call/IncomingCallDialog.js';
-import { RoomLayout, type Section } from './RoomLayout.js';
+import { NARROW_QUERY, RoomLayout, type Section } from './RoomLayout.js';
 import { PendingOffers } from './transfer/PendingOffers.js';
+import { TransferBar } from './transfer/TransferBar.js';
 
 /**
  * Everything peer to peer behind one presence group (a room, or Nearby): the session (mesh, chat,
@@ -38,8 +41,16 @@ export interface PeerSpace {
   selected: string | undefined;
   section: Section;
   setSection: (section: Section) => void;
-  /** Opens a conversation (and, on a phone, its tab). */
+  /** Opens a conversation (and, on a phone, its tab; beside a running call, the Chat panel). */
   select: (conversationId: string) => void;
+  /** A call runs: on a desktop it is the stage, and the conversation a panel beside it. */
+  live: boolean;
+  /** While a call runs on a desktop: the conversation panel is open beside the stage. */
+  chatOpen: boolean;
+  setChatOpen: (update: (open: boolean) => boolean) => void;
+  /** Whether the selected conversation is on screen (for unread marks and offers). */
+  conversationOnScreen: boolean;
+  narrow: boolean;
 }
 
 export function usePeerSpace(
@@ -65,9 +76,30 @@ export function usePeerSpace(
   const pairStates = usePairStates(session);
   useMessageNotifications(chat);
   const names = useMemo(() => new Map([...state.peers.values()].map((p) => [p.peerId, p.name])), [state]);
+  const narrow = useMediaQuery(NARROW_QUERY);
+  const callState = useCallState(call);
+  const live = isInCall(callState);
+  // While a call runs on a desktop, the conversation is a panel beside the stage, closed at first.
+  const [chatOpen, setChatOpen] = useState(false);
+  const callId = live ? callState.callId : undefined;
+  // A call that starts closes the side panel, and gives Chat a conversation if none is open: the other
+  // person's in a 1:1 call, the space's shared one in a group.
+  const callPeers = isInCall(callState) ? [...callState.participants.keys(), ...callState.ringing] : [];
+  // Read when a call starts, not followed as people join and leave.
+  const callConversation = useRef<string>(undefined);
+  callConversation.current = callPeers.length === 1 ? callPeers[0] : ROOM_CONVERSATION_ID;
+  useEffect(() => {
+    if (!callId) return;
+    setChatOpen(false);
+    setSelected((current) => current ?? callConversation.current);
+  }, [callId]);
+  const conversationOnScreen = narrow ? section === 'conversation' : !live || chatOpen;
+  const running = useTransfers(useTransferManager(session), undefined, isRunning);
+  useKeepAwake(live || running.length > 0);
   const select = (conversationId: string) => {
     setSelected(conversationId);
     setSection('conversation');
+    setChatOpen(() => true);
   };
   return {
     client,
@@ -84,7 +116,30 @@ export function usePeerSpace(
     section,
     setSection,
     select,
+    live,
+    chatOpen,
+    setChatOpen,
+    conversationOnScreen,
+    narrow,
   };
+}
+
+/** The skip link's target: straight to the space's message box (or its conversation, when none is open). */
+export function skipToConversation(space: PeerSpace) {
+  space.setSection('conversation');
+  space.setChatOpen(() => true);
+  requestAnimationFrame(() => {
+    const places = [
+      '#conversation textarea',
+      '#panel-conversation textarea',
+      '#conversation',
+      '#panel-conversation',
+    ];
+    for (const selector of places) {
+      const target = document.querySelector<HTMLElement>(selector);
+      if (target) return target.focus();
+    }
+  });
 }
 
 /**
@@ -92,7 +147,11 @@ export function usePeerSpace(
  * and the call column coming forward when a call starts. `onShow` brings this space forward.
  */
 export function PeerSpaceAlerts({ space, onShow }: { space: PeerSpace; onShow?: () => void }) {
-  const { session, call, names, selected, select, setSection } = space;
+  const { session, call, names, selected, select, setSection, conversationOnScreen } = space;
+  const show = (conversationId: string) => {
+    onShow?.();
+    select(conversationId);
+  };
   useFollowCall(call, () => {
     onShow?.();
     setSection('call');
@@ -101,13 +160,11 @@ export function PeerSpaceAlerts({ space, onShow }: { space: PeerSpace; onShow?: 
     <>
       <PendingOffers
         session={session}
-        openConversationId={selected}
+        openConversationId={conversationOnScreen ? selected : undefined}
         names={names}
-        onShow={(conversationId) => {
-          onShow?.();
-          select(conversationId);
-        }}
+        onShow={show}
       />
+      <TransferBar session={session} names={names} onShow={show} />
       <IncomingCallDialog call={call} names={names} />
     </>
   );
@@ -119,11 +176,18 @@ export function PeerSpaceAlerts({ space, onShow }: { space: PeerSpace; onShow?: 
  */
 export function PeerSpaceColumns({ space, people }: { space: PeerSpace; people: ReactNode }) {
   const { state, session, chat, call, names, pairStates, selected, section, setSection } = space;
-  const narrow = useMediaQuery('(max-width: 760px)');
+  const { live, chatOpen, setChatOpen, conversationOnScreen, narrow, unread } = space;
+  const chatToggle = {
+    open: conversationOnScreen,
+    unread: selected ? (unread.counts.get(selected) ?? 0) : 0,
+    toggle: () => (narrow ? setSection('conversation') : setChatOpen((open) => !open)),
+  };
   return (
     <RoomLayout
       section={section}
       onSectionChange={setSection}
+      staged={live}
+      chatOpen={chatOpen}
       people={people}
       conversation={
         <ConversationPanel
@@ -133,10 +197,18 @@ export function PeerSpaceColumns({ space, people }: { space: PeerSpace; people: 
           peer={selected ? state.peers.get(selected) : undefined}
           names={names}
           pairState={selected ? pairStates.get(selected) : undefined}
-          visible={!narrow || section === 'conversation'}
+          visible={conversationOnScreen}
         />
       }
-      call={<CallPanel call={call} names={names} pairStates={pairStates} />}
+      call={
+        <CallPanel
+          call={call}
+          names={names}
+          pairStates={pairStates}
+          selfId={state.self?.peerId}
+          chat={chatToggle}
+        />
+      }
     />
   );
 }

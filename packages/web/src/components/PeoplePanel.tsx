@@ -2,6 +2,7 @@ import { filterPeers, ROOM_CONVERSATION_ID, type RoomState, sortedPeers } from '
 import type { PeerInfo } from '@kopru/protocol';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Avatar } from './Avatar.js';
 import { LinkProofBadge } from './security/LinkProof.js';
 import { PeerSecurityBadge } from './security/PeerSecurityBadge.js';
 
@@ -33,7 +34,10 @@ function PersonRow({
         aria-current={selected ? 'true' : undefined}
         onClick={() => onSelect?.(peer.peerId)}
       >
-        <span className={`status-dot status-${peer.status}`} aria-hidden="true" />
+        <span className="avatar-with-status">
+          <Avatar id={peer.peerId} name={peer.name} />
+          <span className={`status-dot status-${peer.status}`} aria-hidden="true" />
+        </span>
         <span className="person-text">
           <span className="person-name">
             {peer.name}

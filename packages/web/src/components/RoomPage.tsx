@@ -11,7 +11,7 @@ import { SecurityContext } from '../security/SecurityContext.js';
 import { HelpDialog } from './HelpDialog.js';
 import { InviteDialog } from './InviteDialog.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
-import { PeerSpaceAlerts, PeerSpaceColumns, usePeerSpace } from './PeerSpace.js';
+import { PeerSpaceAlerts, PeerSpaceColumns, skipToConversation, usePeerSpace } from './PeerSpace.js';
 import { PeoplePanel } from './PeoplePanel.js';
 import { Brand } from './RoomLayout.js';
 import { SelfCard } from './SelfCard.js';
@@ -58,6 +58,9 @@ export function RoomPage({ roomId }: { roomId: string }) {
 
   const page = (
     <div className="app">
+      <button type="button" className="skip-link" onClick={() => skipToConversation(active)}>
+        {t('app.skipToContent')}
+      </button>
       <header className="topbar">
         <Brand />
         <nav className="actions" aria-label={t('room.label')}>
@@ -104,7 +107,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
               <>
                 <SecurityContext.Provider value={space.security}>
                   <LinkProofContext.Provider value={linkProofs}>
-                    <SelfCard client={client} name={name} status={status} />
+                    <SelfCard client={client} name={name} selfId={state.self?.peerId} status={status} />
                     <PeoplePanel
                       state={state}
                       selectedPeerId={shown === 'room' ? space.selected : undefined}

@@ -2,17 +2,22 @@ import type { ConnectionStatus, RoomClient } from '@kopru/client';
 import { displayNameSchema } from '@kopru/protocol';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { THEMES, type Theme, useTheme } from '../hooks/useTheme.js';
+import { Avatar } from './Avatar.js';
 import { RelayOnlySwitch } from './security/RelayOnlySwitch.js';
 
 interface SelfCardProps {
   client: RoomClient;
   name: string;
+  /** Our peer id once joined (the avatar's colour, as others see it). */
+  selfId: string | undefined;
   status: ConnectionStatus;
 }
 
-/** The user's own name (editable, remembered) and the connection status. */
-export function SelfCard({ client, name, status }: SelfCardProps) {
+/** The user's own name (editable, remembered), the connection status, relay-only mode and the theme. */
+export function SelfCard({ client, name, selfId, status }: SelfCardProps) {
   const { t } = useTranslation();
+  const [theme, setTheme] = useTheme();
   const [draft, setDraft] = useState(name);
   const [invalid, setInvalid] = useState(false);
   const hintId = useId();
@@ -31,6 +36,7 @@ export function SelfCard({ client, name, status }: SelfCardProps) {
   return (
     <section className="card self-card">
       <div className="row spread">
+        <Avatar id={selfId ?? name} name={name} />
         <span className={`connection connection-${status}`} role="status">
           {t(`connection.${status}`)}
         </span>
@@ -60,6 +66,16 @@ export function SelfCard({ client, name, status }: SelfCardProps) {
         )}
       </p>
       <RelayOnlySwitch />
+      <label className="field theme-field">
+        <span>{t('theme.label')}</span>
+        <select value={theme} onChange={(e) => setTheme(e.currentTarget.value as Theme)}>
+          {THEMES.map((option) => (
+            <option key={option} value={option}>
+              {t(`theme.${option}`)}
+            </option>
+          ))}
+        </select>
+      </label>
     </section>
   );
 }

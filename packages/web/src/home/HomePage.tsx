@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HelpDialog } from '../components/HelpDialog.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
-import { PeerSpaceAlerts, PeerSpaceColumns } from '../components/PeerSpace.js';
+import { PeerSpaceAlerts, PeerSpaceColumns, skipToConversation } from '../components/PeerSpace.js';
 import { Brand } from '../components/RoomLayout.js';
 import { SelfCard } from '../components/SelfCard.js';
 import { useUnreadTitle } from '../hooks/useAttention.js';
@@ -25,6 +25,9 @@ export function HomePage() {
 
   const page = (
     <div className="app home">
+      <button type="button" className="skip-link" onClick={() => skipToConversation(space)}>
+        {t('app.skipToContent')}
+      </button>
       <header className="topbar">
         <Brand />
         <nav className="actions" aria-label={t('home.label')}>
@@ -39,7 +42,12 @@ export function HomePage() {
         space={space}
         people={
           <>
-            <SelfCard client={client} name={state.self?.name ?? client.name} status={status} />
+            <SelfCard
+              client={client}
+              name={state.self?.name ?? client.name}
+              selfId={state.self?.peerId}
+              status={status}
+            />
             <NearbyList nearby={nearby} shown onSelect={space.select} />
             <YourDevices />
             <StartRoom />

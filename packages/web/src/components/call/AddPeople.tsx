@@ -1,6 +1,8 @@
 import { CallError, type CallManager, type InCallState } from '@kopru/client';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from './icons.js';
+import { usePopover } from './usePopover.js';
 
 interface AddPeopleProps {
   call: CallManager;
@@ -12,7 +14,8 @@ interface AddPeopleProps {
 /** "Add people": rings someone from the room into the running call, up to the cap. */
 export function AddPeople({ call, state, names }: AddPeopleProps) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const [open, setOpen] = usePopover(button);
   const [error, setError] = useState<string>();
   const listId = useId();
   const max = call.maxCallParticipants;
@@ -22,17 +25,25 @@ export function AddPeople({ call, state, names }: AddPeopleProps) {
     try {
       call.invite([peerId]);
       setError(undefined);
+      setOpen(false);
     } catch (e) {
       setError(e instanceof CallError ? t(`call.errors.${e.code}`, { max }) : String(e));
     }
   };
   return (
-    <div className="add-people">
-      <button type="button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
-        {t('call.addPeople')}
+    <div className="add-people popover-anchor">
+      <button
+        ref={button}
+        type="button"
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={() => setOpen(!open)}
+      >
+        <Icon name="addPeople" />
+        <span>{t('call.addPeople')}</span>
       </button>
       {open && (
-        <div id={listId}>
+        <div id={listId} className="popover">
           {full ? (
             <p className="hint">{t('call.errors.CALL_FULL', { max })}</p>
           ) : candidates.length === 0 ? (

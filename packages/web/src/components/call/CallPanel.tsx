@@ -1,28 +1,23 @@
 import { type CallManager, type CallState, isInCall, type PeerPairState } from '@kopru/client';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { startRing } from '../../call/ring-tone.js';
-import {
-  useAudioLevels,
-  useCallState,
-  useHangUpOnPageHide,
-  useLocalMedia,
-  useMediaProblems,
-} from '../../hooks/useCall.js';
-import { AddPeople } from './AddPeople.js';
-import { CallControls } from './CallControls.js';
-import { LocalTile, RemoteTile, RingingTile } from './CallTiles.js';
-import { StatsPanel } from './StatsPanel.js';
+import { useCallState, useHangUpOnPageHide, useMediaProblems } from '../../hooks/useCall.js';
+import type { ChatToggle } from './CallControls.js';
 import './call.css';
+
+/** The stage (tiles, controls, stats) loads when the first call starts: the first screen does without. */
+const CallStage = lazy(() => import('./CallStage.js').then((m) => ({ default: m.CallStage })));
 
 interface CallPanelProps {
   call: CallManager | undefined;
   /** Everyone else in the room (id → name). */
   names: ReadonlyMap<string, string>;
   pairStates: ReadonlyMap<string, PeerPairState>;
+  /** Our own peer id (the colour of our avatar). */
+  selfId: string | undefined;
+  chat: ChatToggle;
 }
-
-const SELF = 'self';
 
 /** Names stay known after someone leaves the room (for "Bob ended the call"). */
 function useRememberedNames(names: ReadonlyMap<string, string>): (peerId: string | undefined) => string {
@@ -52,91 +47,42 @@ function EndedSummary({
   );
 }
 
-/** The third column: tiles, controls, stats, and how the last call ended. */
-export function CallPanel({ call, names, pairStates }: CallPanelProps) {
+/** The call region: the stage while a call runs; otherwise how the last call ended (and, on a phone, a hint). */
+export function CallPanel({ call, names, pairStates, selfId, chat }: CallPanelProps) {
   const { t } = useTranslation();
   const state = useCallState(call);
-  const local = useLocalMedia(call);
-  const levels = useAudioLevels(call);
-  const { problems, dismiss } = useMediaProblems(call);
   const nameOf = useRememberedNames(names);
-  const [focused, setFocused] = useState<string>();
-  const [statsFor, setStatsFor] = useState<string>();
-  const [speakerId, setSpeakerId] = useState('');
+  // Listened to here, not in the lazily loaded stage: a camera refused while the call is being answered
+  // is reported before the stage has loaded.
+  const media = useMediaProblems(call);
   useHangUpOnPageHide(call);
   const calling = state.phase === 'outgoing';
   useEffect(() => (calling ? startRing('outgoing') : undefined), [calling]);
 
   if (!call || !isInCall(state)) {
+    const ended = state.phase === 'idle' && state.ended !== undefined;
     return (
-      <section className="card call placeholder" aria-label={t('call.label')}>
+      <section className={`card call placeholder ${ended ? '' : 'empty'}`} aria-label={t('call.label')}>
         <EndedSummary state={state} nameOf={nameOf} onDismiss={() => call?.dismiss()} />
-        <p>{t('call.placeholder')}</p>
+        <p className="call-hint">{t('call.placeholder')}</p>
       </section>
     );
   }
-
-  const participants = [...state.participants.values()];
-  const reconnecting = participants.filter((p) => {
-    const link = pairStates.get(p.peerId);
-    return p.away || link === 'reconnecting' || link === 'failed' || link === 'unreachable';
-  });
-  const everyone = [...participants.map((p) => p.peerId), ...state.ringing].map((p) => nameOf(p)).join(', ');
-  const toggleFocus = (id: string) => setFocused((f) => (f === id ? undefined : id));
-  const notice = state.notice;
-
   return (
-    <section className={`card call ${focused ? 'has-focus' : ''}`} aria-label={t('call.label')}>
-      <header className="call-header">
-        <h2>{t(calling ? 'call.calling' : 'call.inCallWith', { names: everyone })}</h2>
-        <p className="call-status" role="status">
-          {reconnecting.length > 0
-            ? t('call.reconnecting')
-            : notice
-              ? t(`call.notice.${notice.kind}`, { name: nameOf(notice.peerId) })
-              : ''}
-        </p>
-      </header>
-      <div className="tiles">
-        <LocalTile local={local} focused={focused === SELF} onFocus={() => toggleFocus(SELF)} />
-        {participants.map((p) => (
-          <RemoteTile
-            key={p.peerId}
-            call={call}
-            participant={p}
-            name={nameOf(p.peerId)}
-            level={levels.get(p.peerId) ?? 0}
-            reconnecting={reconnecting.includes(p)}
-            focused={focused === p.peerId}
-            onFocus={() => toggleFocus(p.peerId)}
-            speakerId={speakerId}
-            onStats={() => setStatsFor((s) => (s === p.peerId ? undefined : p.peerId))}
-          />
-        ))}
-        {[...state.ringing].map((p) => (
-          <RingingTile key={p} name={nameOf(p)} />
-        ))}
-      </div>
-      {problems.length > 0 && (
-        <div className="call-problems" role="alert">
-          {problems.map((p) => (
-            <p key={p.source}>{t(`call.problems.${p.code}`, { source: t(`call.sources.${p.source}`) })}</p>
-          ))}
-          <button type="button" onClick={dismiss}>
-            {t('call.dismiss')}
-          </button>
-        </div>
-      )}
-      <CallControls call={call} local={local} speakerId={speakerId} onSpeaker={setSpeakerId} />
-      <AddPeople call={call} state={state} names={names} />
-      {statsFor && state.participants.has(statsFor) && (
-        <StatsPanel
-          call={call}
-          peerId={statsFor}
-          name={nameOf(statsFor)}
-          onClose={() => setStatsFor(undefined)}
-        />
-      )}
-    </section>
+    <Suspense
+      fallback={<section className="card call stage" aria-label={t('call.label')} aria-busy="true" />}
+    >
+      <CallStage
+        call={call}
+        state={state}
+        names={names}
+        nameOf={nameOf}
+        pairStates={pairStates}
+        selfId={selfId ?? 'self'}
+        chat={chat}
+        problems={media.problems}
+        onDismissProblems={media.dismiss}
+      />
+    </Suspense>
   );
 }

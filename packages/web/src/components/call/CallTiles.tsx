@@ -1,8 +1,15 @@
-import { type CallManager, type LocalMediaState, outgoingVideo, type Participant } from '@kopru/client';
+import {
+  type CallManager,
+  connectionQuality,
+  type LocalMediaState,
+  outgoingVideo,
+  type Participant,
+} from '@kopru/client';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SPEAKING_LEVEL, useLocalAudioLevel } from '../../call/audio-level.js';
-import { useRemoteTracks, useTrackStream } from '../../hooks/useCall.js';
+import { useCallStats, useRemoteTracks, useTrackStream } from '../../hooks/useCall.js';
+import { Avatar } from '../Avatar.js';
 import { LinkProofTileWarning } from '../security/LinkProof.js';
 
 /** Plays a track in a <video> or <audio> element, and routes audio to the chosen speaker. */
@@ -22,15 +29,21 @@ function useMediaElement<T extends HTMLMediaElement>(stream: MediaStream | null,
 }
 
 interface TileFrameProps {
+  /** The avatar's colour. */
+  id: string;
   name: string;
   focused: boolean;
-  onFocus: () => void;
+  /** Absent: the tile has no Focus button (our own preview while it is the inset). */
+  onFocus?: (() => void) | undefined;
+  className?: string | undefined;
+  style?: React.CSSProperties | undefined;
   video: React.RefObject<HTMLVideoElement | null>;
   showVideo: boolean;
   mirrored: boolean;
   microphoneOn: boolean;
   speaking: boolean;
   status?: string | undefined;
+  /** Top-right, over the video (quality mark, stats, move). */
   extra?: React.ReactNode;
 }
 
@@ -47,7 +60,8 @@ function TileFrame(props: TileFrameProps) {
   return (
     <figure
       aria-label={name}
-      className={`tile ${focused ? 'focused' : ''} ${props.speaking ? 'speaking' : ''}`}
+      className={`tile ${focused ? 'focused' : ''} ${props.speaking ? 'speaking' : ''} ${props.className ?? ''}`}
+      style={props.style}
     >
       <video
         ref={props.video}
@@ -56,11 +70,7 @@ function TileFrame(props: TileFrameProps) {
         playsInline
         muted
       />
-      {!showVideo && (
-        <div className="avatar" aria-hidden="true">
-          {name.slice(0, 1).toUpperCase()}
-        </div>
-      )}
+      {!showVideo && <Avatar id={props.id} name={name} size="large" />}
       <figcaption>
         <span className="tile-name">{name}</span>
         {!props.microphoneOn && <span className="tile-flag">{t('call.microphoneIsOff')}</span>}
@@ -68,14 +78,16 @@ function TileFrame(props: TileFrameProps) {
         {props.status && <span className="tile-flag status-flag">{props.status}</span>}
       </figcaption>
       <div className="tile-actions">
-        <button
-          type="button"
-          aria-pressed={focused}
-          aria-label={t('call.focus', { name })}
-          onClick={props.onFocus}
-        >
-          {t('call.focusShort')}
-        </button>
+        {props.onFocus && (
+          <button
+            type="button"
+            aria-pressed={focused}
+            aria-label={t('call.focus', { name })}
+            onClick={props.onFocus}
+          >
+            {t('call.focusShort')}
+          </button>
+        )}
         {canPip && (
           <button type="button" onClick={pip}>
             {t('call.pip')}
@@ -88,13 +100,17 @@ function TileFrame(props: TileFrameProps) {
 }
 
 interface LocalTileProps {
+  id: string;
   local: LocalMediaState;
   focused: boolean;
-  onFocus: () => void;
+  onFocus?: (() => void) | undefined;
+  className?: string | undefined;
+  style?: React.CSSProperties | undefined;
+  extra?: React.ReactNode;
 }
 
 /** Our own preview: mirrored for the camera (as in a mirror), not for the shared screen. */
-export function LocalTile({ local, focused, onFocus }: LocalTileProps) {
+export function LocalTile({ id, local, focused, onFocus, className, style, extra }: LocalTileProps) {
   const { t } = useTranslation();
   const track = outgoingVideo(local);
   const video = useMediaElement<HTMLVideoElement>(useTrackStream(track));
@@ -102,9 +118,13 @@ export function LocalTile({ local, focused, onFocus }: LocalTileProps) {
   const level = useLocalAudioLevel(local.microphone, microphoneOn);
   return (
     <TileFrame
+      id={id}
       name={t('call.you')}
       focused={focused}
       onFocus={onFocus}
+      className={className}
+      style={style}
+      extra={extra}
       video={video}
       showVideo={track !== null}
       mirrored={track !== null && local.screen === undefined}
@@ -125,6 +145,8 @@ interface RemoteTileProps {
   onFocus: () => void;
   speakerId: string;
   onStats: () => void;
+  className?: string | undefined;
+  style?: React.CSSProperties | undefined;
 }
 
 export function RemoteTile(props: RemoteTileProps) {
@@ -136,9 +158,12 @@ export function RemoteTile(props: RemoteTileProps) {
   const showVideo = (participant.camera || participant.screen) && tracks.video !== undefined;
   return (
     <TileFrame
+      id={participant.peerId}
       name={name}
       focused={props.focused}
       onFocus={props.onFocus}
+      className={props.className}
+      style={props.style}
       video={video}
       showVideo={showVideo}
       mirrored={false}
@@ -152,6 +177,7 @@ export function RemoteTile(props: RemoteTileProps) {
           {/* biome-ignore lint/a11y/useMediaCaption: live call audio has no captions to offer */}
           <audio ref={audio} autoPlay />
           <LinkProofTileWarning peerId={participant.peerId} />
+          <QualityMark call={props.call} peerId={participant.peerId} />
           <button type="button" aria-label={t('call.statsFor', { name })} onClick={props.onStats}>
             {t('call.statsShort')}
           </button>
@@ -161,14 +187,43 @@ export function RemoteTile(props: RemoteTileProps) {
   );
 }
 
+/**
+ * Good / fair / poor from the peer's latest getStats sample (loss, jitter, round trip: see
+ * `connectionQuality`), as three bars; the figures show on hover and on keyboard focus.
+ */
+function QualityMark({ call, peerId }: { call: CallManager; peerId: string }) {
+  const { t } = useTranslation();
+  const latest = useCallStats(call, peerId)?.latest;
+  const quality = connectionQuality(latest);
+  if (!quality || !latest) return null;
+  const dash = t('call.stats.unknown');
+  const figures = t('call.quality.figures', {
+    loss: latest.lossPercent === undefined ? dash : `${latest.lossPercent.toFixed(1)} %`,
+    jitter: latest.jitterMs === undefined ? dash : `${latest.jitterMs} ms`,
+    rtt: latest.rttMs === undefined ? dash : `${latest.rttMs} ms`,
+  });
+  const label = `${t(`call.quality.${quality}`)}: ${figures}`;
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: focusable so keyboard users can read the figures
+    <span className={`quality quality-${quality}`} tabIndex={0} role="img" aria-label={label}>
+      <span className="quality-bars" aria-hidden="true">
+        <i />
+        <i />
+        <i />
+      </span>
+      <span className="quality-figures" aria-hidden="true">
+        {label}
+      </span>
+    </span>
+  );
+}
+
 /** Someone we invited whose phone is still ringing. */
-export function RingingTile({ name }: { name: string }) {
+export function RingingTile({ id, name, style }: { id: string; name: string; style?: React.CSSProperties }) {
   const { t } = useTranslation();
   return (
-    <figure aria-label={name} className="tile ringing">
-      <div className="avatar" aria-hidden="true">
-        {name.slice(0, 1).toUpperCase()}
-      </div>
+    <figure aria-label={name} className="tile ringing" style={style}>
+      <Avatar id={id} name={name} size="large" />
       <figcaption>
         <span className="tile-name">{name}</span>
         <span className="tile-flag">{t('call.ringing')}</span>

@@ -1,6 +1,8 @@
 import type { CallManager, DeviceLists } from '@kopru/client';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from './icons.js';
+import { usePopover } from './usePopover.js';
 
 interface DeviceMenuProps {
   call: CallManager;
@@ -19,7 +21,8 @@ export const canChooseSpeaker = () =>
 /** "Devices": microphone, camera and speaker, each switched live (no renegotiation). */
 export function DeviceMenu({ call, microphoneId, cameraId, speakerId, onSpeaker }: DeviceMenuProps) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const [open, setOpen] = usePopover(button);
   const [devices, setDevices] = useState<DeviceLists>(EMPTY);
   const panelId = useId();
 
@@ -55,12 +58,19 @@ export function DeviceMenu({ call, microphoneId, cameraId, speakerId, onSpeaker 
   );
 
   return (
-    <div className="device-menu">
-      <button type="button" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
-        {t('call.devices')}
+    <div className="device-menu popover-anchor">
+      <button
+        ref={button}
+        type="button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen(!open)}
+      >
+        <Icon name="devices" />
+        <span>{t('call.devices')}</span>
       </button>
       {open && (
-        <div id={panelId} className="device-panel">
+        <div id={panelId} className="device-panel popover">
           {select(
             t('call.microphone'),
             devices.microphones,

@@ -3,6 +3,8 @@ import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { startRing } from '../../call/ring-tone.js';
 import { useCallState } from '../../hooks/useCall.js';
+import { Avatar } from '../Avatar.js';
+import { useModal } from '../Dialog.js';
 
 interface IncomingCallDialogProps {
   call: CallManager | undefined;
@@ -22,12 +24,7 @@ export function IncomingCallDialog({ call, names }: IncomingCallDialogProps) {
   const callId = incoming?.callId;
   const caller = incoming ? (names.get(incoming.from) ?? '…') : '';
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (callId && !dialog.open) dialog.showModal();
-    if (!callId && dialog.open) dialog.close();
-  }, [callId]);
+  useModal(ref, Boolean(callId));
 
   useEffect(() => (callId ? startRing('incoming') : undefined), [callId]);
 
@@ -57,6 +54,7 @@ export function IncomingCallDialog({ call, names }: IncomingCallDialogProps) {
     >
       {incoming && (
         <div className="dialog-body">
+          <Avatar id={incoming.from} name={caller} size="large" />
           <h2 id={titleId}>{t('call.incomingTitle', { name: caller })}</h2>
           <p>{t(incoming.media === 'video' ? 'call.video' : 'call.voice')}</p>
           {others.length > 0 && (

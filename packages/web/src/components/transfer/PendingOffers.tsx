@@ -1,13 +1,12 @@
-import type { TransferView } from '@kopru/client';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useTransferManager } from '../../hooks/useTransfers.js';
+import { isIncomingOffer, useTransferManager, useTransfers } from '../../hooks/useTransfers.js';
 import { formatBytes } from './format.js';
 import './transfer.css';
 import type { SessionFacade } from '../../hooks/useSession.js';
 
 /**
- * Offers waiting for an answer in a conversation other than the open one: a line each with "Show", so an
+ * Offers waiting for an answer in a conversation other than the one on screen: a line each with "Show", so an
  * offer is never missed; and a desktop notification when the tab is hidden (if the user allowed them).
  */
 export function PendingOffers(props: {
@@ -19,25 +18,16 @@ export function PendingOffers(props: {
   const { session, openConversationId, names, onShow } = props;
   const { t, i18n } = useTranslation();
   const manager = useTransferManager(session);
-  const [offers, setOffers] = useState<readonly TransferView[]>([]);
-  useEffect(() => {
-    if (!manager) return;
-    const refresh = () =>
-      setOffers(manager.list().filter((v) => v.direction === 'in' && v.status === 'offered'));
-    refresh();
-    const offs = [
-      manager.on('updated', refresh),
-      manager.on('removed', refresh),
-      manager.on('incoming-offer', ({ transfer }) => {
+  const offers = useTransfers(manager, undefined, isIncomingOffer);
+  useEffect(
+    () =>
+      manager?.on('incoming-offer', ({ transfer }) => {
         if (document.visibilityState !== 'hidden' || !('Notification' in window)) return;
         if (Notification.permission !== 'granted') return;
         new Notification(t('transfer.offerNotification', { name: names.get(transfer.peerId) ?? '…' }));
       }),
-    ];
-    return () => {
-      for (const off of offs) off();
-    };
-  }, [manager, names, t]);
+    [manager, names, t],
+  );
   const elsewhere = offers.filter((o) => o.conversationId !== openConversationId);
   if (elsewhere.length === 0) return null;
   return (

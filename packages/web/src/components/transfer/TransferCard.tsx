@@ -2,6 +2,7 @@ import type { SourceFile, TransferManager, TransferView } from '@kopru/client';
 import { baseName } from '@kopru/client';
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isFinished, isUnderWay } from '../../hooks/useTransfers.js';
 import { formatBytes, formatDuration } from './format.js';
 import { canPreview, ImagePreview } from './ImagePreview.js';
 import { saveAll, saveBlob } from './pick-files.js';
@@ -14,11 +15,11 @@ interface TransferCardProps {
   peerName: string;
 }
 
-const isFinal = (status: TransferView['status']) =>
-  status === 'complete' || status === 'declined' || status === 'cancelled' || status === 'failed';
-
-/** One transfer, as either side sees it: the offer, progress with speed and time left, controls, results. */
-/** One transfer; memoized, since a change re-renders only the card whose transfer it is. */
+/**
+ * One transfer, as either side sees it, in the conversation's timeline at the point it was offered: the
+ * offer, progress with speed and time left, controls, and the finished files (images with a thumbnail).
+ * Memoized: a change re-renders only the card whose transfer it is.
+ */
 export const TransferCard = memo(function TransferCard({ transfer, manager, peerName }: TransferCardProps) {
   const { t, i18n } = useTranslation();
   const [always, setAlways] = useState(false);
@@ -27,7 +28,8 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
   const incoming = transfer.direction === 'in';
   const { status, id } = transfer;
   const files = t('transfer.fileCount', { count: transfer.files.length });
-  const moving = status === 'active' || status === 'paused' || status === 'waiting-source';
+  const moving = isUnderWay(transfer);
+  const finished = isFinished(transfer);
   const verified = transfer.files.map((f, index) => ({ ...f, index })).filter((f) => f.state === 'verified');
 
   const save = async (index: number, name: string) => saveBlob(await manager.file(id, index), name);
@@ -42,6 +44,7 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
 
   return (
     <li
+      id={transferElementId(id)}
       className={`transfer ${incoming ? 'incoming' : 'outgoing'}`}
       data-status={status}
       aria-label={`${incoming ? t('transfer.receivingFrom', { name: peerName }) : t('transfer.sendingTo', { name: peerName })}: ${files}`}
@@ -117,7 +120,7 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
           {incoming ? t('transfer.waitingSourcePeer', { name: peerName }) : t('transfer.waitingSourceSelf')}
         </p>
       )}
-      {incoming && transfer.storage === 'memory' && !isFinal(status) && (
+      {incoming && transfer.storage === 'memory' && !finished && (
         <p className="hint">{t('transfer.memoryNotice')}</p>
       )}
       {notice && (
@@ -164,7 +167,7 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
             {t('transfer.saveAll')}
           </button>
         )}
-        {isFinal(status) && (
+        {finished && (
           <button type="button" onClick={() => void manager.dismiss(id)}>
             {t('transfer.dismiss')}
           </button>
@@ -173,3 +176,6 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
     </li>
   );
 });
+
+/** The timeline element of a transfer (the compact bar scrolls to it). */
+export const transferElementId = (transferId: string) => `transfer-${transferId}`;
