@@ -231,7 +231,9 @@ async function probe(): Promise<boolean> {
   const probeName = `.probe-${crypto.randomUUID()}`;
   let handle: FileSystemSyncAccessHandle;
   try {
-    handle = await (await (await directory()).getFileHandle(probeName, { create: true })).createSyncAccessHandle();
+    handle = await (
+      await (await directory()).getFileHandle(probeName, { create: true })
+    ).createSyncAccessHandle();
   } catch {
     return false;
   }
