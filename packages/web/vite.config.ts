@@ -76,6 +76,9 @@ function serviceWorker(): Plugin {
  * The UI is written (and type-checked) against React's API and runs on Preact's compatibility layer:
  * react-dom alone was 62 kB of the 192 kB of gzipped JavaScript the first screen needed, Preact is 4 kB
  * (docs/benchmarks.md#page-weight). Exact-match aliases, so `react-i18next` and our code import the same copy.
+ * The development build (`--mode development`, `npm run dev`) keeps real React: its StrictMode mounts every
+ * component twice, which is how `e2e/strict-mode.spec.ts` proves a session is made and closed in an effect
+ * (Preact's StrictMode is a plain fragment), and React's development warnings catch hook mistakes.
  */
 const preact = [
   { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
@@ -90,11 +93,11 @@ const zod = {
   replacement: fileURLToPath(new URL('src/zod-without-eval.ts', import.meta.url)),
 };
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [react(), serviceWorker()],
   define: { __KOPRU_BUILD__: JSON.stringify(process.env.KOPRU_BUILD_ID ?? buildId()) },
-  resolve: { alias: [...preact, zod] },
+  resolve: { alias: mode === 'development' ? [zod] : [...preact, zod] },
   // The manifest tells `npm run size` which chunks the first screen loads.
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022', manifest: true },
   server: { proxy: { '/socket.io': { target: devServer, ws: true } } },
-});
+}));
