@@ -130,6 +130,13 @@ function installRelay(): void {
   >();
   /** Frames for a face whose channel is not open yet. */
   const backlog = new Map<string, (string | ArrayBuffer)[]>();
+  /**
+   * The last link proof each face sent. A victim's mesh may rebuild its connection to the relay after the
+   * proof from the other side was forwarded on the old one (both victims react to the reload at once); the
+   * other victim's connection did not change, so it will not send its proof again. A relay that wants to be
+   * caught as surely as a real one forwards it again on the new connection.
+   */
+  const lastProof = new Map<RFace, string>();
 
   const deliver = (face: RFace, id: number, data: string | ArrayBuffer) => {
     const channel = faces.get(face)?.channels.get(id);
@@ -141,7 +148,10 @@ function installRelay(): void {
   };
 
   const makeFace = (face: RFace, epoch: number) => {
-    faces.get(face)?.pc.close();
+    const previous = faces.get(face);
+    previous?.pc.close();
+    const proof = lastProof.get(otherFace(face));
+    if (previous && proof) backlog.set(`${face}/0`, [proof, ...(backlog.get(`${face}/0`) ?? [])]);
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
     const channels = new Map<number, RTCDataChannel>();
     for (const spec of CHANNELS) {
@@ -154,14 +164,12 @@ function installRelay(): void {
       };
       channel.onmessage = (event: MessageEvent) => {
         const data = event.data as string | ArrayBuffer;
-        if (
-          spec.id === 0 &&
-          typeof data === 'string' &&
-          data.includes('"type":"link-proof"') &&
-          state.dropProofs
-        ) {
-          state.dropped += 1;
-          return;
+        if (spec.id === 0 && typeof data === 'string' && data.includes('"type":"link-proof"')) {
+          if (state.dropProofs) {
+            state.dropped += 1;
+            return;
+          }
+          lastProof.set(face, data);
         }
         if (spec.id === 0) state.forwarded += 1;
         deliver(otherFace(face), spec.id, data);
@@ -219,5 +227,6 @@ function installRelay(): void {
     for (const { pc } of faces.values()) pc.close();
     faces.clear();
     backlog.clear();
+    lastProof.clear();
   };
 }

@@ -60,6 +60,8 @@ interface PeerProof {
   connection: number;
   /** The proof accepted or refused on this connection (a repeat of it is dropped). */
   judged: string | undefined;
+  /** Whether we sent ours again in answer to theirs on this connection (see `handleProof`). */
+  answered: boolean;
   timer: TimerId | undefined;
 }
 
@@ -117,6 +119,7 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     this.stopTimer(peer);
     peer.connection += 1;
     peer.judged = undefined;
+    peer.answered = false;
     if (peer.state !== 'failed') this.set(peerId, peer, 'pending', undefined);
   }
 
@@ -130,16 +133,8 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
       this.logger.warn('control open without both fingerprints: no link proof', { peerId });
       return;
     }
+    this.sendProof(peerId, peer, proofKey, view);
     const connection = peer.connection;
-    void proofKey
-      .then((key) => computeLinkProof(key, view))
-      .then(
-        (proof) => {
-          if (this.closed || peer.connection !== connection) return;
-          this.opts.transport.send(peerId, { type: 'link-proof', v: 1, proof });
-        },
-        (error) => this.logger.error('link proof not computed', { peerId, error: String(error) }),
-      );
     if (peer.judged === undefined) {
       this.stopTimer(peer);
       peer.timer = this.timers.setTimeout(() => {
@@ -161,7 +156,8 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     }
     const peer = this.peerFor(peerId);
     if (peer.judged === message.proof) {
-      this.logger.warn('link proof dropped', {
+      // Expected once per connection: the peer's answer to our proof repeats the one it sent on opening.
+      this.logger.debug('link proof dropped', {
         peerId,
         code: 'LINK_PROOF_REPEATED',
         message: 'the same proof again on this connection',
@@ -179,6 +175,13 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     }
     const connection = peer.connection;
     peer.judged = message.proof;
+    // Answer with ours, once per connection. Each side sends its proof when its control channel opens, but
+    // that one can be lost: a connection replaced while the proof was on its way, or an intercepter that
+    // rebuilt one leg. Theirs reaching us is the moment we know the channel carries ours to them.
+    if (!peer.answered) {
+      peer.answered = true;
+      this.sendProof(peerId, peer, proofKey, view);
+    }
     void proofKey
       .then((key) => verifyLinkProof(key, view, message.proof))
       .then(
@@ -212,6 +215,25 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     this.removeAllListeners();
   }
 
+  /** Computes our proof for the peer's current connection and sends it, unless that connection is gone. */
+  private sendProof(
+    peerId: string,
+    peer: PeerProof,
+    proofKey: Promise<CryptoKey>,
+    view: LinkProofView,
+  ): void {
+    const connection = peer.connection;
+    void proofKey
+      .then((key) => computeLinkProof(key, view))
+      .then(
+        (proof) => {
+          if (this.closed || peer.connection !== connection) return;
+          this.opts.transport.send(peerId, { type: 'link-proof', v: 1, proof });
+        },
+        (error) => this.logger.error('link proof not computed', { peerId, error: String(error) }),
+      );
+  }
+
   private peerFor(peerId: string): PeerProof {
     let peer = this.peers.get(peerId);
     if (!peer) {
@@ -220,6 +242,7 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
         remoteFingerprint: undefined,
         connection: 0,
         judged: undefined,
+        answered: false,
         timer: undefined,
       };
       this.peers.set(peerId, peer);

@@ -93,6 +93,8 @@ async function exchange(a: Side, aId: string, b: Side, bId: string): Promise<voi
   b.verifier.handleProof(aId, fromA);
   a.verifier.handleProof(bId, fromB);
   await Promise.all([verdict(a, bId), verdict(b, aId)]);
+  // Each answered the other's proof with its own once more (dropped as a repeat if delivered): discarded.
+  await Promise.all([proofFrom(a), proofFrom(b)]);
 }
 
 describe('LinkVerifier', () => {
@@ -169,6 +171,38 @@ describe('LinkVerifier', () => {
     expect(a.states).toEqual(['pending', 'verified', 'failed', 'failed']);
   });
 
+  it('answers a proof with its own once per connection, so a proof lost on the way is made good', async () => {
+    const a = side('peerAAAA', key, fp(1), fp(2));
+    const b = side('peerBBBB', key, fp(2), fp(1));
+    a.verifier.handleControlOpen('peerBBBB');
+    b.verifier.handleControlOpen('peerAAAA');
+    await proofFrom(a); // lost: Burak never sees the proof Aylin sent on opening
+    b.verifier.handleProof(
+      'peerAAAA',
+      await proofFrom(b).then((fromB) => {
+        a.verifier.handleProof('peerBBBB', fromB);
+        return proofFrom(a); // Aylin answers Burak's proof with hers
+      }),
+    );
+    expect(await verdict(b, 'peerAAAA')).toBe('verified');
+    expect(await verdict(a, 'peerBBBB')).toBe('verified');
+    // Burak answers once too; Aylin drops that repeat and does not answer again: the exchange ends.
+    const answer = await proofFrom(b);
+    a.verifier.handleProof('peerBBBB', answer);
+    a.verifier.handleProof('peerBBBB', answer);
+    expect(a.verifier.state('peerBBBB')).toBe('verified');
+    await Promise.resolve();
+    expect(a.sent).toEqual([]);
+    // A new connection: the answer is owed again.
+    a.verifier.handleSession('peerBBBB');
+    b.verifier.handleSession('peerAAAA');
+    a.verifier.handleControlOpen('peerBBBB');
+    b.verifier.handleControlOpen('peerAAAA');
+    await proofFrom(a);
+    a.verifier.handleProof('peerBBBB', await proofFrom(b));
+    expect((await proofFrom(a)).type).toBe('link-proof');
+  });
+
   it('keeps a failure through a new connection until a proof verifies', async () => {
     const a = side('peerAAAA', key, fp(1), fp(8));
     const b = side('peerBBBB', key, fp(2), fp(9));
@@ -204,7 +238,7 @@ describe('LinkVerifier', () => {
     const b = side('peerBBBB', key, fp(2), fp(9));
     b.verifier.handleControlOpen('peerAAAA');
     const proof = await proofFrom(b);
-    // Counts finished HMACs: the check of Burak's proof is one.
+    // Counts finished HMACs: the check of Burak's proof and Aylin's answer to it.
     const subtle = globalThis.crypto.subtle;
     const sign = subtle.sign.bind(subtle);
     let signed = 0;
@@ -221,9 +255,11 @@ describe('LinkVerifier', () => {
       signed = 0;
       a.verifier.handleProof('peerBBBB', proof);
       a.verifier.handleSession('peerBBBB');
-      await vi.waitFor(() => expect(signed).toBe(1));
+      await vi.waitFor(() => expect(signed).toBe(2));
       await Promise.resolve();
       expect(a.verifier.state('peerBBBB')).toBe('pending');
+      // The answer belonged to the replaced connection: not sent.
+      expect(a.sent).toEqual([]);
     } finally {
       spy.mockRestore();
     }
