@@ -1,11 +1,10 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import {
   aylaCallsBora,
   callPanel,
   connectCall,
   expectGrowing,
   expectStopped,
-  inbound,
   liveLocalTracks,
   openCaller,
   THREE_CAMERA_ARGS,
@@ -36,10 +35,13 @@ async function cornerRed(viewer: Page, name: string): Promise<number> {
     });
 }
 
-/** Width / height of the video the page receives (the decoder's view, from getStats). */
-async function receivedAspect(page: Page): Promise<number> {
-  const [first] = (await inbound(page)).filter((c) => c.videoHeight > 0);
-  return first ? first.videoWidth / first.videoHeight : 0;
+/** Width / height of the video a tile plays (0 before its first frame). */
+async function videoAspect(tileLocator: Locator): Promise<number> {
+  return tileLocator
+    .locator('video')
+    .evaluate((video: HTMLVideoElement) =>
+      video.videoHeight > 0 ? video.videoWidth / video.videoHeight : 0,
+    );
 }
 
 test.describe('media controls in a call', () => {
@@ -83,7 +85,7 @@ test.describe('media controls in a call', () => {
     expect([...a.problems, ...b.problems]).toEqual([]);
   });
 
-  test('choosing a camera, "Switch camera" and sharing the screen change what B receives without a new offer; stopping the share restores the camera', async ({
+  test('choosing a camera, "Switch camera" and sharing the screen beside the camera change what B receives without a new offer', async ({
     browser,
     roomId,
   }) => {
@@ -104,13 +106,20 @@ test.describe('media controls in a call', () => {
       (await controls.getByRole('option', { name: 'fake_device_0' }).getAttribute('value')) ?? '',
     );
 
+    // The screen arrives beside the camera, on a track of its own: B's stage shows it large, and Ayla's
+    // camera (still camera 0: green corner) goes on in the filmstrip.
     await controls.getByRole('button', { name: 'Share screen' }).click();
-    await expect.poll(() => receivedAspect(b.page)).toBeCloseTo(16 / 9, 1);
+    const screen = tile(b.page, 'Ayla’s screen');
+    await expect(screen).toHaveClass(/main-tile/);
+    await expect(tile(b.page, 'Ayla')).toHaveClass(/strip-tile/);
     await expect(tile(b.page, 'Ayla')).toContainText('Sharing screen');
-    await expectGrowing(async () => (await totals(b.page)).videoFrames, 20);
+    await expect.poll(() => videoAspect(screen)).toBeCloseTo(16 / 9, 1);
+    await expect.poll(() => cornerRed(b.page, 'Ayla')).toBeLessThan(60);
+    expect(await videoAspect(tile(b.page, 'Ayla'))).toBeCloseTo(4 / 3, 1);
+    await expectGrowing(async () => (await totals(b.page)).videoFrames, 40);
 
     await controls.getByRole('button', { name: 'Stop sharing' }).click();
-    await expect.poll(() => receivedAspect(b.page)).toBeCloseTo(4 / 3, 1);
+    await expect(screen).toHaveCount(0);
     await expect(tile(b.page, 'Ayla')).not.toContainText('Sharing screen');
     await expect.poll(() => cornerRed(b.page, 'Ayla')).toBeLessThan(60);
     expect(await liveLocalTracks(a.page)).not.toContainEqual(expect.stringMatching(/^video:screen/));

@@ -75,7 +75,10 @@ export interface CallManagerOptions {
   now?: () => number;
   /** Call ids; `randomId` by default. */
   newId?: () => string;
-  /** Groups a sender's audio and video (same msid), so the far side keeps them in sync. */
+  /**
+   * Groups a sender's audio and camera (same msid), so the far side keeps them in sync; the screen goes in
+   * a second stream, which is how the far side tells it from the camera.
+   */
   createStream?: () => MediaStream;
   logger?: Logger;
 }
@@ -83,7 +86,10 @@ export interface CallManagerOptions {
 /** The remote tracks of one peer (its sendonly transceivers, received on our side). */
 export interface RemoteTracks {
   readonly audio: MediaStreamTrack | undefined;
+  /** The camera. */
   readonly video: MediaStreamTrack | undefined;
+  /** The shared screen (its own transceiver, so the camera keeps going beside it). */
+  readonly screen: MediaStreamTrack | undefined;
 }
 
 export type CallEvents = {

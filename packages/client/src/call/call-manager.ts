@@ -27,6 +27,7 @@ import {
   LocalMedia,
   type LocalMediaState,
   outgoingAudio,
+  outgoingScreen,
   outgoingVideo,
 } from './local-media.js';
 import { MediaLinks } from './media-links.js';
@@ -207,8 +208,13 @@ export class CallManager extends TypedEmitter<CallEvents> {
     this.syncSenders();
   }
 
-  handleTrack(peerId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver): void {
-    if (!this.closed) this.links.handleTrack(peerId, track, receiver);
+  handleTrack(
+    peerId: string,
+    track: MediaStreamTrack,
+    receiver: RTCRtpReceiver,
+    streams: readonly MediaStream[] = [],
+  ): void {
+    if (!this.closed) this.links.handleTrack(peerId, track, receiver, streams);
   }
 
   handlePeerJoined(peerId: string): void {
@@ -287,7 +293,11 @@ export class CallManager extends TypedEmitter<CallEvents> {
     const cap = this.bitrateCap();
     for (const peerId of this.links.peers()) {
       const inCall = receivers.has(peerId);
-      this.links.send(peerId, inCall ? outgoingAudio(media) : null, inCall ? outgoingVideo(media) : null);
+      this.links.send(peerId, {
+        audio: inCall ? outgoingAudio(media) : null,
+        video: inCall ? outgoingVideo(media) : null,
+        screen: inCall ? outgoingScreen(media) : null,
+      });
       if (inCall) this.links.capVideo(peerId, cap);
     }
   }
@@ -304,8 +314,8 @@ export class CallManager extends TypedEmitter<CallEvents> {
     const media = this.local.state;
     const flags: ParticipantMedia = {
       microphone: outgoingAudio(media) !== null,
-      camera: !media.screen && outgoingVideo(media) !== null,
-      screen: media.screen !== undefined,
+      camera: outgoingVideo(media) !== null,
+      screen: outgoingScreen(media) !== null,
     };
     const key = `${state.callId}:${flags.microphone}:${flags.camera}:${flags.screen}`;
     for (const peerId of state.participants.keys()) {

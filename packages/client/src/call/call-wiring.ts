@@ -51,8 +51,8 @@ export function wireCalls(
     }),
     mesh.on('control-open', ({ peerId }) => call.handleControlOpen(peerId)),
     mesh.on('session', ({ peerId }) => call.handleSession(peerId)),
-    mesh.on('track', ({ peerId, track, transceiver }) =>
-      call.handleTrack(peerId, track, transceiver.receiver),
+    mesh.on('track', ({ peerId, track, streams, transceiver }) =>
+      call.handleTrack(peerId, track, transceiver.receiver, streams),
     ),
     room.on('peer-joined', (peer) => call.handlePeerJoined(peer.peerId)),
     room.on('peer-left', ({ peerId }) => call.handlePeerLeft(peerId)),

@@ -46,7 +46,13 @@ export {
   type StatsSeriesName,
   type VideoFormat,
 } from './call-stats.js';
-export { type DeviceLists, type LocalMediaState, outgoingAudio, outgoingVideo } from './local-media.js';
+export {
+  type DeviceLists,
+  type LocalMediaState,
+  outgoingAudio,
+  outgoingScreen,
+  outgoingVideo,
+} from './local-media.js';
 export {
   MEDIA_PROBLEM_CODES,
   type MediaProblem,

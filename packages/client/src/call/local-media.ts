@@ -4,7 +4,10 @@ import { TypedEmitter } from '../util/typed-emitter.js';
 import type { MediaDevicesLike } from './call-api.js';
 import { type MediaProblem, type MediaSource, mediaProblem } from './media-problems.js';
 
-/** Our own sources and switches. What goes out is derived from them (`outgoingAudio`, `outgoingVideo`). */
+/**
+ * Our own sources and switches. What goes out is derived from them (`outgoingAudio`, `outgoingVideo`,
+ * `outgoingScreen`).
+ */
 export interface LocalMediaState {
   readonly microphone: MediaStreamTrack | undefined;
   readonly camera: MediaStreamTrack | undefined;
@@ -20,9 +23,12 @@ export interface LocalMediaState {
 export const outgoingAudio = (s: LocalMediaState): MediaStreamTrack | null =>
   s.microphoneMuted ? null : (s.microphone ?? null);
 
-/** The screen replaces the camera while shared; stopping the share brings the camera back. */
+/** The camera, while it is on; a screen share goes out beside it, on a sender of its own. */
 export const outgoingVideo = (s: LocalMediaState): MediaStreamTrack | null =>
-  s.screen ?? (s.cameraOn ? (s.camera ?? null) : null);
+  s.cameraOn ? (s.camera ?? null) : null;
+
+/** The shared screen, while it is shared. */
+export const outgoingScreen = (s: LocalMediaState): MediaStreamTrack | null => s.screen ?? null;
 
 export interface DeviceLists {
   microphones: MediaDeviceInfo[];

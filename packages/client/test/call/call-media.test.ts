@@ -16,7 +16,7 @@ const labelOf = (track: MediaStreamTrack | null | undefined) =>
   (track as FakeTrack | null | undefined)?.label;
 
 describe('CallManager: media on pre-created transceivers', () => {
-  it('adds one send-only audio and one video transceiver per peer, and sends nothing before the answer', async () => {
+  it('adds send-only audio, camera and screen transceivers per peer, and sends nothing before the answer', async () => {
     const alice = side('alice', ['bob']);
     alice.manager.start(['bob'], 'video');
     await settle();
@@ -24,7 +24,13 @@ describe('CallManager: media on pre-created transceivers', () => {
     expect(transceivers.map((t) => [t.kind, t.init.direction])).toEqual([
       ['audio', 'sendonly'],
       ['video', 'sendonly'],
+      ['video', 'sendonly'],
     ]);
+    // The screen has a stream of its own: that is how the far side tells it from the camera.
+    const [audio, camera, screen] = transceivers.map((t) => t.init.streams?.[0]);
+    expect(camera).toBe(audio);
+    expect(screen).toBeDefined();
+    expect(screen).not.toBe(audio);
     // The camera is on for the local preview, but nothing goes out while it rings.
     expect(alice.manager.localMedia.camera).toBeDefined();
     expect(alice.transport.sender('bob', 'audio')?.track).toBeNull();
@@ -37,11 +43,12 @@ describe('CallManager: media on pre-created transceivers', () => {
     expect(alice.transport.transceivers.get('bob')?.map((t) => [t.kind, t.sender.track])).toEqual([
       ['audio', null],
       ['video', null],
+      ['video', null],
     ]);
     alice.transport.open.add('bob');
     alice.manager.start(['bob'], 'video');
     await settle();
-    expect(alice.transport.transceivers.get('bob')).toHaveLength(2);
+    expect(alice.transport.transceivers.get('bob')).toHaveLength(3);
   });
 
   it('puts microphone and camera on both sides once answered, with no further transceivers', async () => {
@@ -52,7 +59,7 @@ describe('CallManager: media on pre-created transceivers', () => {
     ] as const) {
       expect(labelOf(s.transport.sender(peer, 'audio')?.track)).toBe('mic');
       expect(labelOf(s.transport.sender(peer, 'video')?.track)).toBe('camera');
-      expect(s.transport.transceivers.get(peer)).toHaveLength(2);
+      expect(s.transport.transceivers.get(peer)).toHaveLength(3);
     }
   });
 
@@ -76,7 +83,7 @@ describe('CallManager: media on pre-created transceivers', () => {
     await alice.manager.setCameraOn(true);
     await settle();
     expect(labelOf(alice.transport.sender('bob', 'video')?.track)).toBe('camera');
-    expect(alice.transport.transceivers.get('bob')).toHaveLength(2);
+    expect(alice.transport.transceivers.get('bob')).toHaveLength(3);
   });
 
   it('switches to the next camera and back, stopping the one it leaves', async () => {
@@ -92,18 +99,24 @@ describe('CallManager: media on pre-created transceivers', () => {
     expect(deviceOf()).toBe('cam-1');
   });
 
-  it('shares the screen in place of the camera; the browser ending the share restores the camera', async () => {
+  it('shares the screen beside the camera, on its own sender; the browser ending the share stops only that', async () => {
     const { alice, bob } = await videoCall();
     await alice.manager.startScreenShare();
     await settle();
-    const screen = alice.transport.sender('bob', 'video')?.track as unknown as FakeTrack;
+    const screen = alice.transport.sender('bob', 'screen')?.track as unknown as FakeTrack;
     expect(screen?.label).toBe('screen');
     expect(screen.contentHint).toBe('detail');
+    expect(labelOf(alice.transport.sender('bob', 'video')?.track)).toBe('camera');
+    expect(alice.transport.transceivers.get('bob')).toHaveLength(3);
     const atBob = bob.manager.state;
-    expect(atBob.phase === 'active' && atBob.participants.get('alice')?.screen).toBe(true);
+    expect(atBob.phase === 'active' && atBob.participants.get('alice')).toMatchObject({
+      camera: true,
+      screen: true,
+    });
 
     screen.endFromBrowser();
     await settle();
+    expect(alice.transport.sender('bob', 'screen')?.track).toBeNull();
     expect(labelOf(alice.transport.sender('bob', 'video')?.track)).toBe('camera');
     expect(alice.manager.localMedia.screen).toBeUndefined();
   });
@@ -152,7 +165,7 @@ describe('CallManager: media on pre-created transceivers', () => {
     await alice.manager.setMicrophoneMuted(true);
     alice.transport.rebuild('bob');
     await settle();
-    expect(alice.transport.transceivers.get('bob')).toHaveLength(2);
+    expect(alice.transport.transceivers.get('bob')).toHaveLength(3);
     expect(alice.transport.sender('bob', 'audio')?.track).toBeNull();
     expect(labelOf(alice.transport.sender('bob', 'video')?.track)).toBe('camera');
   });
@@ -163,10 +176,27 @@ describe('CallManager: media on pre-created transceivers', () => {
     alice.manager.on('remote-media', remote);
     const track = { kind: 'video' } as MediaStreamTrack;
     alice.manager.handleTrack('bob', track, {} as RTCRtpReceiver);
-    expect(alice.manager.remoteTracks('bob')).toEqual({ audio: undefined, video: track });
+    expect(alice.manager.remoteTracks('bob')).toEqual({ audio: undefined, video: track, screen: undefined });
     alice.transport.rebuild('bob');
-    expect(alice.manager.remoteTracks('bob')).toEqual({ audio: undefined, video: undefined });
+    expect(alice.manager.remoteTracks('bob')).toEqual({
+      audio: undefined,
+      video: undefined,
+      screen: undefined,
+    });
     expect(remote).toHaveBeenCalledTimes(2);
+  });
+
+  it('tells the camera from the screen by stream: the camera is in the audio’s, whatever the order', async () => {
+    const { alice } = await videoCall();
+    const stream = (id: string) => ({ id }) as MediaStream;
+    const screen = { kind: 'video' } as MediaStreamTrack;
+    const camera = { kind: 'video' } as MediaStreamTrack;
+    const audio = { kind: 'audio' } as MediaStreamTrack;
+    // The screen's track arrives first, before the audio that names the camera's stream.
+    alice.manager.handleTrack('bob', screen, {} as RTCRtpReceiver, [stream('s2')]);
+    alice.manager.handleTrack('bob', camera, {} as RTCRtpReceiver, [stream('s1')]);
+    alice.manager.handleTrack('bob', audio, {} as RTCRtpReceiver, [stream('s1')]);
+    expect(alice.manager.remoteTracks('bob')).toEqual({ audio, video: camera, screen });
   });
 
   it('asks its encoder for a key frame when the reports on our video return after an outage', async () => {

@@ -166,8 +166,11 @@ export class FakeCallTransport implements CallTransport {
     this.manager?.handleSession(peerId);
   }
 
-  sender(peerId: string, kind: 'audio' | 'video'): FakeSender | undefined {
-    return this.transceivers.get(peerId)?.find((t) => t.kind === kind)?.sender;
+  /** The sender of our audio, camera (the first video transceiver) or screen (the second). */
+  sender(peerId: string, kind: 'audio' | 'video' | 'screen'): FakeSender | undefined {
+    const all = this.transceivers.get(peerId) ?? [];
+    if (kind === 'screen') return all.filter((t) => t.kind === 'video')[1]?.sender;
+    return all.find((t) => t.kind === kind)?.sender;
   }
 
   messagesTo(peerId: string): CallMessage[] {

@@ -24,12 +24,15 @@ export function side(
     transport.sessions.add(p);
     if (opts.open ?? true) transport.open.add(p);
   }
+  let streams = 0;
   const manager = new CallManager({
     selfPeerId: id,
     transport,
     mediaDevices: devices,
     logger: silentLogger,
     newId: () => `call-${id}-${String(++counter).padStart(4, '0')}`,
+    // Streams only group tracks (msid); a plain object with an id stands in for one here.
+    createStream: () => ({ id: `stream-${id}-${String(++streams)}` }) as MediaStream,
     ...(opts.maxParticipants ? { maxParticipants: opts.maxParticipants } : {}),
   });
   transport.manager = manager;

@@ -54,7 +54,7 @@ export function useLocalMedia(call: CallManager | undefined): LocalMediaState {
   );
 }
 
-const NO_TRACKS: RemoteTracks = { audio: undefined, video: undefined };
+const NO_TRACKS: RemoteTracks = { audio: undefined, video: undefined, screen: undefined };
 
 export function useRemoteTracks(call: CallManager | undefined, peerId: string): RemoteTracks {
   const [tracks, setTracks] = useState<RemoteTracks>(() => call?.remoteTracks(peerId) ?? NO_TRACKS);
@@ -66,6 +66,20 @@ export function useRemoteTracks(call: CallManager | undefined, peerId: string): 
     });
   }, [call, peerId]);
   return tracks;
+}
+
+/**
+ * The peers whose screen arrives on a track of its own (all but an older version that shares its screen in
+ * its camera's place): the stage gives those a screen tile beside their camera's.
+ */
+export function useScreenTracks(
+  call: CallManager | undefined,
+  peerIds: readonly string[],
+): ReadonlySet<string> {
+  // Re-rendered on every change of anyone's remote tracks; the answer is cheap to recompute (a few peers).
+  const [, setVersion] = useState(0);
+  useEffect(() => call?.on('remote-media', () => setVersion((v) => v + 1)), [call]);
+  return new Set(peerIds.filter((id) => call?.remoteTracks(id).screen !== undefined));
 }
 
 const NO_LEVELS: ReadonlyMap<string, number> = new Map();

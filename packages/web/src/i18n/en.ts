@@ -194,6 +194,7 @@ export const en = {
     you: 'You',
     speaking: 'Speaking',
     microphoneIsOff: 'Microphone off',
+    screenOf: '{{name}}’s screen',
     sharing: 'Sharing screen',
     focus: 'Focus {{name}}',
     focusShort: 'Focus',

@@ -194,6 +194,7 @@ export const tr: Resources = {
     you: 'Siz',
     speaking: 'Konuşuyor',
     microphoneIsOff: 'Mikrofon kapalı',
+    screenOf: 'Ekran: {{name}}',
     sharing: 'Ekran paylaşılıyor',
     focus: '{{name}} öne çıkar',
     focusShort: 'Öne çıkar',

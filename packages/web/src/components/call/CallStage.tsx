@@ -2,9 +2,9 @@ import type { CallManager, InCallState, MediaProblem, Participant, PeerPairState
 import { type CSSProperties, lazy, type PointerEvent, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SPEAKING_LEVEL } from '../../call/audio-level.js';
-import { useAudioLevels, useLocalMedia } from '../../hooks/useCall.js';
+import { useAudioLevels, useLocalMedia, useScreenTracks } from '../../hooks/useCall.js';
 import { CallControls, type ChatToggle } from './CallControls.js';
-import { LocalTile, RemoteTile, RingingTile } from './CallTiles.js';
+import { LocalTile, RemoteTile, RingingTile, ScreenTile } from './CallTiles.js';
 import { Icon } from './icons.js';
 import { gridLayout } from './stage-layout.js';
 import './stage.css';
@@ -27,6 +27,8 @@ export interface CallStageProps {
 
 type View = 'grid' | 'speaker';
 const SELF = 'self';
+/** The key of a participant's screen tile (peer ids are base64url: no colon). */
+const screenKey = (peerId: string) => `${peerId}:screen`;
 /** The corners the self-view inset snaps to, clockwise from the bottom right (where it starts). */
 const CORNERS = ['bottom-right', 'bottom-left', 'top-left', 'top-right'] as const;
 type Corner = (typeof CORNERS)[number];
@@ -139,7 +141,14 @@ export function CallStage(props: CallStageProps) {
 
   const participants = [...state.participants.values()];
   const ringing = [...state.ringing];
-  const sharer = participants.find((p) => p.screen)?.peerId;
+  const withScreenTrack = useScreenTracks(
+    call,
+    participants.map((p) => p.peerId),
+  );
+  // Those sharing, whose screen has a tile of its own (their camera stays on theirs, in the filmstrip).
+  const screens = participants.filter((p) => p.screen && withScreenTrack.has(p.peerId));
+  const sharerId = participants.find((p) => p.screen)?.peerId;
+  const sharer = sharerId && withScreenTrack.has(sharerId) ? screenKey(sharerId) : sharerId;
   // A screen share starting takes the stage by itself (the viewer can go back to the grid).
   useEffect(() => {
     if (sharer) setView('speaker');
@@ -152,21 +161,21 @@ export function CallStage(props: CallStageProps) {
   const calling = state.phase === 'outgoing';
   const everyone = [...participants.map((p) => p.peerId), ...ringing].map((p) => nameOf(p)).join(', ');
   const notice = state.notice;
-  const oneToOne = participants.length + ringing.length <= 1;
+  const oneToOne = participants.length + ringing.length + screens.length <= 1;
   const togglePin = (id: string) => {
     setPinned((p) => (p === id ? undefined : id));
     if (pinned !== id) setView('speaker');
   };
 
   // Which tile is large in speaker view: the pinned one, else the screen share, else who speaks.
-  const ids = [...participants.map((p) => p.peerId), ...ringing];
+  const ids = [...participants.map((p) => p.peerId), ...screens.map((p) => screenKey(p.peerId)), ...ringing];
   const main =
     (pinned && (ids.includes(pinned) || pinned === SELF) ? pinned : undefined) ??
     sharer ??
     (activeSpeaker && ids.includes(activeSpeaker) ? activeSpeaker : undefined) ??
     ids[0];
   const speakerLayout = view === 'speaker' && !oneToOne;
-  const tileCount = participants.length + ringing.length + (oneToOne ? 0 : 1);
+  const tileCount = participants.length + screens.length + ringing.length + (oneToOne ? 0 : 1);
   const grid = gridLayout(tileCount, size.width, size.height, GAP);
   const gridTile: CSSProperties = { width: grid.width, height: grid.height };
   const tileStyle = (): CSSProperties | undefined =>
@@ -218,7 +227,23 @@ export function CallStage(props: CallStageProps) {
       style={tileStyle()}
     />
   );
+  const screenTile = (p: Participant) => {
+    const key = screenKey(p.peerId);
+    return (
+      <ScreenTile
+        key={key}
+        call={call}
+        peerId={p.peerId}
+        name={nameOf(p.peerId)}
+        focused={pinned === key}
+        onFocus={() => togglePin(key)}
+        className={tileClass(key)}
+        style={tileStyle()}
+      />
+    );
+  };
   const tiles = [
+    ...screens.map(screenTile),
     ...participants.map(remoteTile),
     ...ringing.map((p) => <RingingTile key={p} id={p} name={nameOf(p)} style={tileStyle()} />),
   ];

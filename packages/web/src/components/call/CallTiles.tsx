@@ -112,7 +112,8 @@ interface LocalTileProps {
 /** Our own preview: mirrored for the camera (as in a mirror), not for the shared screen. */
 export function LocalTile({ id, local, focused, onFocus, className, style, extra }: LocalTileProps) {
   const { t } = useTranslation();
-  const track = outgoingVideo(local);
+  // What we share, while we share it (the others see our camera beside it); else the camera.
+  const track = local.screen ?? outgoingVideo(local);
   const video = useMediaElement<HTMLVideoElement>(useTrackStream(track));
   const microphoneOn = !local.microphoneMuted && local.microphone !== undefined;
   const level = useLocalAudioLevel(local.microphone, microphoneOn);
@@ -155,7 +156,9 @@ export function RemoteTile(props: RemoteTileProps) {
   const tracks = useRemoteTracks(props.call, participant.peerId);
   const video = useMediaElement<HTMLVideoElement>(useTrackStream(tracks.video));
   const audio = useMediaElement<HTMLAudioElement>(useTrackStream(tracks.audio), props.speakerId);
-  const showVideo = (participant.camera || participant.screen) && tracks.video !== undefined;
+  // A peer with one video sender (an older version) shares its screen in its camera's place.
+  const screenOnCamera = participant.screen && tracks.screen === undefined;
+  const showVideo = (participant.camera || screenOnCamera) && tracks.video !== undefined;
   return (
     <TileFrame
       id={participant.peerId}
@@ -183,6 +186,38 @@ export function RemoteTile(props: RemoteTileProps) {
           </button>
         </>
       }
+    />
+  );
+}
+
+interface ScreenTileProps {
+  call: CallManager;
+  peerId: string;
+  name: string;
+  focused: boolean;
+  onFocus: () => void;
+  className?: string | undefined;
+  style?: React.CSSProperties | undefined;
+}
+
+/** A participant's shared screen, a tile of its own: their camera stays on theirs (in the filmstrip). */
+export function ScreenTile(props: ScreenTileProps) {
+  const { t } = useTranslation();
+  const tracks = useRemoteTracks(props.call, props.peerId);
+  const video = useMediaElement<HTMLVideoElement>(useTrackStream(tracks.screen));
+  return (
+    <TileFrame
+      id={props.peerId}
+      name={t('call.screenOf', { name: props.name })}
+      focused={props.focused}
+      onFocus={props.onFocus}
+      className={`screen-tile ${props.className ?? ''}`}
+      style={props.style}
+      video={video}
+      showVideo={tracks.screen !== undefined}
+      mirrored={false}
+      microphoneOn
+      speaking={false}
     />
   );
 }
