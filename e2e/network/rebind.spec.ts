@@ -80,7 +80,7 @@ test('scenario 6: NAT rebinding (the router’s outside address changes) mid-tra
  * Behind port-restricted NATs a rebinding is recovered through the signaling server, whose own connection
  * died with the old address: Chromium reports `disconnected` 5–8 s after the path died, the ladder's grace
  * adds 3 s, the rebound side's socket.io reconnects in 1–2 s (its first write after the change is refused),
- * and the ICE restart connects in about a second: 12.5–13.4 s in the lab. Before the fix the pair stalled
+ * and the ICE restart connects in about a second: 12.5–15.4 s in the lab. Before the fix the pair stalled
  * until the 15 s connect timeout (26 s in all) or longer (over 40 s once); 20 s tells the two apart.
  */
 const RESTRICTED_RECOVERY_MS = 20_000;
