@@ -80,7 +80,7 @@ test('scenario 6: NAT rebinding (the router’s outside address changes) mid-tra
  * Behind port-restricted NATs a rebinding is recovered through the signaling server, whose own connection
  * died with the old address: Chromium reports `disconnected` 5–8 s after the path died, the ladder's grace
  * adds 3 s, the rebound side's socket.io reconnects in 1–2 s (its first write after the change is refused),
- * and the ICE restart connects in about a second: 12.5–17.8 s in the lab, the slowest with the whole lab
+ * and the ICE restart connects in about a second: 11.9–17.8 s in the lab, the slowest with the whole lab
  * running on two cores. Before the fix the pair could stall until the 15 s connect timeout after its
  * restart (26 s in all) or longer; that stall is proven deterministically in
  * packages/client/test/peer/recovery.test.ts, as in the lab it needs the impolite side to lose its offer.
