@@ -25,6 +25,8 @@ test('scenario 7: a client’s network is cut for 30 s and comes back: messages 
     const { a, b } = await openTwo(world, [ha, hb], ['Oya', 'Pelin']);
     await openAndConnect(a, b, 'scenario 7 (cone NATs)');
     await videoCall(a, b);
+    // The call's stage covers the conversation; Chat opens it beside the call (the file, the messages).
+    for (const page of [a.page, b.page]) await callPanel(page).getByRole('button', { name: /^Chat/ }).click();
 
     const file = makeFile(scratchDir(), 'cut.bin', 16 * MiB);
     await chooseFiles(b.page, [file.path]);

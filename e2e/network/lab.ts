@@ -28,10 +28,14 @@ export const INTERNET_IP = '198.18.0.1';
  *   anyone to that outside port is let in to the same inside port (a DNAT to the home's one host), as
  *   full-cone home routers and UPnP/PCP-opened ports behave. What STUN hole punching needs, and what lets
  *   ICE follow a peer whose outside address changed without asking the signaling server.
+ * - `restricted`: endpoint-independent mapping (the same port-preserving `MASQUERADE`) but port-restricted
+ *   filtering: UDP comes in only from an address and port the home has sent to (conntrack), as most home
+ *   routers do. STUN hole punching works; a peer whose outside address changed is shut out until the two
+ *   exchange new candidates through the signaling server (an ICE restart).
  * - `symmetric`: `MASQUERADE --random-fully`, a fresh random port per destination, as carrier-grade NATs do:
  *   the port STUN learned is useless to the peer, so only TURN connects such pairs.
  */
-export type NatKind = 'cone' | 'symmetric';
+export type NatKind = 'cone' | 'restricted' | 'symmetric';
 
 export interface HomeSpec {
   nat: NatKind;

@@ -66,45 +66,51 @@ export interface Inbound {
   audioLevel: number;
 }
 
-/** The browser's own counters (getStats), for every live connection of the page, oldest first. */
-export async function inbound(page: Page): Promise<Inbound[]> {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __callPcs: RTCPeerConnection[] }).__callPcs;
-    const out: Inbound[] = [];
-    for (const pc of pcs) {
-      if (pc.connectionState === 'closed') continue;
-      const entry: Inbound = {
-        state: pc.connectionState,
-        videoFrames: 0,
-        videoWidth: 0,
-        videoHeight: 0,
-        audioPackets: 0,
-        audioLevel: 0,
-      };
-      (await pc.getStats()).forEach((s) => {
-        if (s.type !== 'inbound-rtp') return;
-        if (s.kind === 'video') {
-          entry.videoFrames += s.framesDecoded ?? 0;
-          entry.videoWidth = s.frameWidth ?? entry.videoWidth;
-          entry.videoHeight = s.frameHeight ?? entry.videoHeight;
-        } else {
-          entry.audioPackets += s.packetsReceived ?? 0;
-          entry.audioLevel = Math.max(entry.audioLevel, s.audioLevel ?? 0);
-        }
-      });
-      out.push(entry);
-    }
-    return out;
-  });
+/**
+ * The browser's own counters (getStats), for every live connection of the page, oldest first. A page
+ * function (it runs in the page, Chromium or Firefox) over the connections `recordCallConnections` kept.
+ */
+export async function readInbound(): Promise<Inbound[]> {
+  const pcs = (window as unknown as { __callPcs: RTCPeerConnection[] }).__callPcs;
+  const out: Inbound[] = [];
+  for (const pc of pcs) {
+    if (pc.connectionState === 'closed') continue;
+    const entry: Inbound = {
+      state: pc.connectionState,
+      videoFrames: 0,
+      videoWidth: 0,
+      videoHeight: 0,
+      audioPackets: 0,
+      audioLevel: 0,
+    };
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') {
+        entry.videoFrames += s.framesDecoded ?? 0;
+        entry.videoWidth = s.frameWidth ?? entry.videoWidth;
+        entry.videoHeight = s.frameHeight ?? entry.videoHeight;
+      } else {
+        entry.audioPackets += s.packetsReceived ?? 0;
+        entry.audioLevel = Math.max(entry.audioLevel, s.audioLevel ?? 0);
+      }
+    });
+    out.push(entry);
+  }
+  return out;
 }
+
+/** `readInbound` in a Playwright page. */
+export const inbound = (page: Page): Promise<Inbound[]> => page.evaluate(readInbound);
+
+/** Sums video frames and audio packets over the connections `readInbound` found. */
+export const sumInbound = (all: Inbound[]): { videoFrames: number; audioPackets: number } => ({
+  videoFrames: all.reduce((n, c) => n + c.videoFrames, 0),
+  audioPackets: all.reduce((n, c) => n + c.audioPackets, 0),
+});
 
 /** Sums over the page's connections. */
 export async function totals(page: Page): Promise<{ videoFrames: number; audioPackets: number }> {
-  const all = await inbound(page);
-  return {
-    videoFrames: all.reduce((n, c) => n + c.videoFrames, 0),
-    audioPackets: all.reduce((n, c) => n + c.audioPackets, 0),
-  };
+  return sumInbound(await inbound(page));
 }
 
 /**

@@ -88,7 +88,6 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
   private selfPeerId: string | undefined;
   private readonly roomOffs: Unsubscribe[] = [];
   private meshOffs: Unsubscribe[] = [];
-  private wasConnected = false;
   private closed = false;
 
   constructor(private readonly opts: SessionOptions) {
@@ -98,8 +97,6 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       room.signalingClient.on('joined', (reply) => {
         if (reply.self.peerId !== this.selfPeerId) this.build(reply.self.peerId);
         this.mesh?.handleIceServers(reply.iceServers);
-        if (this.wasConnected) this.mesh?.handleSignalingReconnected();
-        this.wasConnected = true;
       }),
       room.on('state', (state) => this.chat?.handlePresence(state)),
       room.on('signal', ({ from, data }) => this.mesh?.handleSignal(from, data)),
@@ -112,6 +109,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
           this.mesh?.ensureSession(peer.peerId);
         }
       }),
+      room.on('peer-resumed', (peer) => this.mesh?.handlePeerResumed(peer.peerId)),
       room.on('peer-left', ({ peerId }) => {
         this.mesh?.handlePeerLeft(peerId);
         this.links?.handlePeerLeft(peerId);
@@ -121,7 +119,6 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
     // Made after the room joined (a UI that remounts): build for the peer id we already have.
     const self = room.current.self;
     if (self && room.status === 'connected') {
-      this.wasConnected = true;
       this.build(self.peerId);
     }
   }

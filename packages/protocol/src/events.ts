@@ -85,7 +85,11 @@ export const updateRequestSchema = z
 export type UpdateRequest = z.infer<typeof updateRequestSchema>;
 
 export const peerJoinedSchema = z.object({ peer: peerInfoSchema });
-export const peerUpdatedSchema = z.object({ peer: peerInfoSchema });
+/**
+ * `resumed`: the peer came back on a new signaling connection (its session token): signals relayed to its
+ * previous connection may have been lost with it, so an offer still waiting for its answer never will.
+ */
+export const peerUpdatedSchema = z.object({ peer: peerInfoSchema, resumed: z.boolean().optional() });
 export const peerLeftSchema = z.object({ peerId: peerIdSchema, reason: leaveReasonSchema });
 export const sessionEndedSchema = z.object({
   /** `crowded`: more than `NEARBY_MAX` newer devices joined this Nearby group, so this one was let go. */
@@ -124,7 +128,7 @@ export interface ClientToServerEvents {
 /** Server → client events. The client validates each with `serverEventSchemas` too. */
 export interface ServerToClientEvents {
   'presence:joined': (event: { peer: PeerInfo }) => void;
-  'presence:updated': (event: { peer: PeerInfo }) => void;
+  'presence:updated': (event: { peer: PeerInfo; resumed?: boolean }) => void;
   'presence:left': (event: { peerId: string; reason: LeaveReason }) => void;
   signal: (event: SignalMessage) => void;
   /** A `signal` sent without an acknowledgement was refused. */

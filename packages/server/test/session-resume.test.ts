@@ -145,7 +145,7 @@ describe('a session replaced while its old connection is still open', () => {
     expect(await oldBob.events.waitFor('session:ended')).toMatchObject({ reason: 'replaced' });
     expect(await oldBob.disconnected()).toBe('io server disconnect');
     expect(oldBob.events.names()).toEqual(['session:ended']);
-    expect(await alice.events.waitFor('presence:updated')).toEqual({ peer: second.self });
+    expect(await alice.events.waitFor('presence:updated')).toEqual({ peer: second.self, resumed: true });
 
     // Anything the old connection's disconnect caused reaches Alice before this relay does.
     const relayed = await newBob.request('signal', { to: a.self.peerId, data: { kind: 'reset', epoch: 7 } });

@@ -137,9 +137,16 @@ export class PeerMesh extends TypedEmitter<PeerMeshEvents> {
     pair.close();
   }
 
-  /** The signaling socket is back: pairs that are not connected restart ICE now. */
-  handleSignalingReconnected(): void {
-    for (const pair of this.pairs.values()) pair.kick('signaling reconnected');
+  /**
+   * A peer is back on a new signaling connection: its old one died (its network changed, or was cut), and
+   * whatever we relayed to it meanwhile died too. A pair that is not connected renegotiates now, rolling
+   * back an offer of ours that can no longer be answered; left waiting for that answer, the pair ignored
+   * (impolite side) the offer the peer makes once back, and the two stalled until the connect timeout.
+   * Our own signaling coming back needs nothing here: the room then announces every present peer
+   * (`handlePeerJoined`), which kicks the same way.
+   */
+  handlePeerResumed(peerId: string): void {
+    if (!this.closed) this.pairs.get(peerId)?.kick('peer reconnected to the server', true);
   }
 
   handleOnline(): void {

@@ -25,6 +25,11 @@ export interface RoomClientEvents {
   access: RoomAccess;
   /** A peer joined or came back (resumed): sessions with it may need recovery. */
   'peer-joined': PeerInfo;
+  /**
+   * A peer we knew is back on a new signaling connection (its old one died, e.g. with its network): what
+   * was relayed to the old one may be lost.
+   */
+  'peer-resumed': PeerInfo;
   'peer-left': { peerId: string };
   signal: SignalMessage;
 }
@@ -81,10 +86,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.apply({ type: 'joined', peer });
         this.emit('peer-joined', peer);
       }),
-      signaling.on('peer-updated', (peer) => {
+      signaling.on('peer-updated', ({ peer, resumed }) => {
         const known = this.state.peers.has(peer.peerId);
         this.apply({ type: 'updated', peer });
         if (!known) this.emit('peer-joined', peer);
+        else if (resumed) this.emit('peer-resumed', peer);
       }),
       signaling.on('peer-left', ({ peerId }) => {
         this.apply({ type: 'left', peerId });

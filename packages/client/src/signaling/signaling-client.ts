@@ -39,7 +39,8 @@ export interface SignalingEvents {
   status: ConnectionStatus;
   joined: JoinReply;
   'peer-joined': PeerInfo;
-  'peer-updated': PeerInfo;
+  /** `resumed`: the peer is back on a new signaling connection (see `peerUpdatedSchema`). */
+  'peer-updated': { peer: PeerInfo; resumed: boolean };
   'peer-left': { peerId: string; reason: LeaveReason };
   signal: SignalMessage;
   /** The server refused one of our signals (sent without an acknowledgement): to whom, and why. */
@@ -132,7 +133,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       if (this.status !== 'ended') this.setStatus('reconnecting');
     });
     this.listen('presence:joined', (e) => this.emit('peer-joined', e.peer));
-    this.listen('presence:updated', (e) => this.emit('peer-updated', e.peer));
+    this.listen('presence:updated', (e) =>
+      this.emit('peer-updated', { peer: e.peer, resumed: e.resumed ?? false }),
+    );
     this.listen('presence:left', (e) => this.emit('peer-left', e));
     this.listen('signal', (e) => this.emit('signal', e));
     this.listen('signal:failed', (e) => this.emit('signal-failed', e));

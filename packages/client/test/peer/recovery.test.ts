@@ -194,19 +194,38 @@ describe('recovery ladder', () => {
     expect(alice.stateOf('bob')).toBe('connecting');
   });
 
-  it('restarts only the pairs that are not connected when signaling comes back', async () => {
-    const net = await connectedNetwork('alice', 'bob', 'carol');
+  it('renegotiates at once when a peer comes back on a new signaling connection, rolling back the offer that went to its old one', async () => {
+    const net = await connectedNetwork('alice', 'bob');
     const toBob = net.world.live('alice', 'bob');
-    const toCarol = net.world.live('alice', 'carol');
-    net.world.block('alice', 'carol');
-    await settle();
-    expect(net.mesh('alice').stateOf('carol')).toBe('reconnecting');
-
-    net.mesh('alice').handleSignalingReconnected();
-    expect(toCarol.restartIceCalls).toBe(1); // now, not after the grace period
-    expect(toBob.restartIceCalls).toBe(0);
+    const toAlice = net.world.live('bob', 'alice');
+    // Alice's network changes: the path dies, and so does her signaling connection, unnoticed for now.
+    net.world.rebind('alice');
+    net.route = () => 'drop';
     await advance(DISCONNECTED_GRACE_MS);
-    expect(toCarol.restartIceCalls).toBe(1); // the kick replaced the grace timer
+    await settle();
+    // Both restarted ICE; both offers were lost, each side waits for an answer that will never come.
+    expect([toBob.signalingState, toAlice.signalingState]).toEqual(['have-local-offer', 'have-local-offer']);
+
+    // Alice is back on the server: the room announces Bob to her, and announces her resume to Bob.
+    net.route = () => 'deliver';
+    net.mesh('alice').handlePeerJoined({ peerId: 'bob' });
+    net.mesh('bob').handlePeerResumed('alice');
+    await settle();
+
+    // Bob (the impolite side) no longer ignores Alice's new offer for the sake of his lost one.
+    expect(net.mesh('alice').stateOf('bob')).toBe('connected');
+    expect(net.mesh('bob').stateOf('alice')).toBe('connected');
+    expect(net.world.pcsOf('alice')).toHaveLength(1); // ICE restarts, no rebuild
+    await expectMessagesFlow(net, 'alice', 'bob', 'resumed');
+  });
+
+  it('leaves a connected pair alone when its peer comes back on a new signaling connection', async () => {
+    const net = await connectedNetwork('alice', 'bob');
+    const toBob = net.world.live('alice', 'bob');
+    net.mesh('alice').handlePeerResumed('bob');
+    await settle();
+    expect(toBob.restartIceCalls).toBe(0);
+    expect(toBob.rollbacks).toBe(0);
   });
 
   it('restarts a pair that is not connected when the peer comes back, and leaves a connected one alone', async () => {

@@ -37,6 +37,7 @@ describe('event maps are closed', () => {
       | 'ice-servers'
       | 'access'
       | 'peer-joined'
+      | 'peer-resumed'
       | 'peer-left'
       | 'signal'
     >();

@@ -128,7 +128,7 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
     await socket.join([roomChannel(key), peerChannel(peerId)]);
     if (outcome.kind === 'resumed') {
       endOtherConnections(peerId, socket.id);
-      socket.to(roomChannel(key)).emit('presence:updated', { peer: info });
+      socket.to(roomChannel(key)).emit('presence:updated', { peer: info, resumed: true });
     } else {
       socket.to(roomChannel(key)).emit('presence:joined', { peer: info });
     }

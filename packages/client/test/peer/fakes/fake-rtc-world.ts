@@ -10,6 +10,8 @@ import { FakePeerConnection } from './fake-peer-connection.js';
 export class FakeRtcWorld {
   readonly all: FakePeerConnection[] = [];
   private readonly blocked = new Set<string>();
+  /** ICE credentials whose candidates lead nowhere since a `rebind`. */
+  private readonly deadUfrags = new Set<string>();
   /** How many of the next `createPeerConnection` calls throw (like a refused configuration). */
   failCreates = 0;
   /**
@@ -68,6 +70,20 @@ export class FakeRtcWorld {
     this.scheduleEvaluate();
   }
 
+  /**
+   * `owner`'s outside address changes behind a port-restricted NAT (docs/network-lab.md): every path
+   * found with the candidates exchanged so far is dead, and only an ICE restart (new credentials and
+   * candidates, through signaling) finds a new one.
+   */
+  rebind(owner: string): void {
+    for (const pc of this.all) {
+      if (pc.closed || (pc.owner !== owner && this.peerOf(pc)?.owner !== owner)) continue;
+      const ufrag = pc.currentLocal?.sdp.ufrag;
+      if (ufrag !== undefined) this.deadUfrags.add(ufrag);
+    }
+    this.scheduleEvaluate();
+  }
+
   newUfrag(): string {
     this.ufrags += 1;
     return `ufrag${this.ufrags}`;
@@ -95,6 +111,8 @@ export class FakeRtcWorld {
     return (
       mine !== undefined &&
       theirs !== undefined &&
+      !this.deadUfrags.has(mine.ufrag) &&
+      !this.deadUfrags.has(theirs.ufrag) &&
       pc.currentRemote?.sdp.pcId === peer.id &&
       peer.currentRemote?.sdp.pcId === pc.id &&
       pc.currentRemote.sdp.ufrag === theirs.ufrag &&
