@@ -153,9 +153,13 @@ test('video calls both ways between Chromium and Firefox, and Chromium’s scree
     await expect(tile(a.page, 'Firefox')).toBeVisible();
     await Promise.all([expectGrowing(atFirefox, 20), expectGrowing(atChromium, 20)]);
 
-    // Chromium shares its screen (the fake 1280×720 one): Firefox decodes frames of that shape.
+    // Chromium shares its screen (the fake 1280×720 one) beside its camera: Firefox plays the screen in a
+    // tile of its own at that shape, and the camera (640×480) in Chromium's tile.
     await callPanel(a.page).getByRole('button', { name: 'Share screen' }).click();
-    await expect.poll(() => firefoxAspect(ff), { timeout: 20_000 }).toBeCloseTo(16 / 9, 1);
+    await expect
+      .poll(() => firefoxTileAspect(ff, 'Chromium’s screen'), { timeout: 20_000 })
+      .toBeCloseTo(16 / 9, 1);
+    expect(await firefoxTileAspect(ff, 'Chromium')).toBeCloseTo(4 / 3, 1);
     await waitForText(ff.page, 'Sharing screen');
     await expectGrowing(atFirefox, 20);
     await callPanel(a.page).getByRole('button', { name: 'Hang up' }).click();
@@ -173,10 +177,15 @@ test('video calls both ways between Chromium and Firefox, and Chromium’s scree
   }
 });
 
-/** Width over height of the video Firefox decodes now (its newest live connection). */
-async function firefoxAspect(ff: FirefoxPerson): Promise<number> {
-  const live = (await ff.page.evaluate(readInbound)).filter((c) => c.videoHeight > 0).at(-1);
-  return live ? live.videoWidth / live.videoHeight : 0;
+/** Width over height of the video a call tile plays in Firefox (0 before its first frame). */
+async function firefoxTileAspect(ff: FirefoxPerson, name: string): Promise<number> {
+  return ff.page.evaluate((label) => {
+    const figure = [...document.querySelectorAll('figure')].find(
+      (f) => f.getAttribute('aria-label') === label,
+    );
+    const video = figure?.querySelector('video');
+    return video && video.videoHeight > 0 ? video.videoWidth / video.videoHeight : 0;
+  }, name);
 }
 
 function mbps(files: { size: number }[], since: number): string {
