@@ -268,18 +268,23 @@ export class ChatManager extends TypedEmitter<ChatEvents> {
     this.emitConversation(next.conversationId);
   }
 
+  /**
+   * Empties the conversations from the store first, and from what is shown once that is done: shown empty
+   * while the delete is still in flight, a reload brought the history back. In the write queue, so what
+   * was persisted before goes with it and what arrives after stays (shown and stored alike).
+   */
   private async clear(conversationId: string | undefined): Promise<void> {
     this.assertLoaded();
     const { store, roomId } = this.opts;
-    for (const id of this.log.clear(conversationId)) {
-      this.emitConversation(id);
-      this.emitUnread(id);
-    }
-    await this.writes.run('clear', () =>
-      conversationId === undefined
+    await this.writes.run('clear', async () => {
+      await (conversationId === undefined
         ? store.clearRoom(roomId)
-        : store.clearConversation(roomId, conversationId),
-    );
+        : store.clearConversation(roomId, conversationId));
+      for (const id of this.log.clear(conversationId)) {
+        this.emitConversation(id);
+        this.emitUnread(id);
+      }
+    });
   }
 
   private persist(records: readonly ChatRecord[]): void {

@@ -103,4 +103,33 @@ describe('IdbChatStore under a ChatManager', () => {
     const again = await startPeer(net, clock, 'alice', openStore(name));
     expect(again.chat.conversationIds()).toEqual([]);
   });
+
+  it('shows a conversation emptied only once the store has deleted it (a reload meanwhile keeps nothing back)', async () => {
+    const net = new FakeNetwork();
+    const clock = new FakeClock();
+    let release = () => {};
+    const store = new MemoryChatStore();
+    const deleting = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const clearRoom = store.clearRoom.bind(store);
+    store.clearRoom = async (roomId) => {
+      await deleting;
+      await clearRoom(roomId);
+    };
+    const a = await startPeer(net, clock, 'alice', store);
+    const b = await startPeer(net, clock, 'bob');
+    net.connect(a.id, b.id);
+    a.chat.sendText(b.id, 'kept until deleted');
+    await net.settle();
+
+    const cleared = a.chat.clearHistory();
+    await Promise.resolve();
+    expect(a.chat.messages(b.id).map((m) => m.text)).toEqual(['kept until deleted']);
+    expect(await store.load(ROOM_ID)).toHaveLength(1);
+    release();
+    await cleared;
+    expect(a.chat.messages(b.id)).toEqual([]);
+    expect(await store.load(ROOM_ID)).toEqual([]);
+  });
 });
