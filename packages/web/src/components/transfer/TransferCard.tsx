@@ -74,9 +74,9 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
           <span className="hint">
             {t('transfer.progress', { done: size(transfer.doneBytes), total: size(transfer.totalBytes) })}
             {status === 'active' &&
-              (transfer.linkUp && transfer.bytesPerSecond > 0
+              (transfer.peerConnected && transfer.bytesPerSecond > 0
                 ? ` · ${t('transfer.speed', { speed: size(transfer.bytesPerSecond) })}${transfer.secondsLeft === undefined ? '' : ` · ${t('transfer.timeLeft', { time: formatDuration(transfer.secondsLeft) })}`}`
-                : transfer.linkUp
+                : transfer.peerConnected
                   ? ''
                   : ` · ${t('transfer.stalled')}`)}
           </span>
