@@ -97,6 +97,8 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
             offered={status === 'offered'}
             moving={moving}
             incoming={incoming}
+            t={t}
+            language={i18n.language}
           />
         ))}
       </ul>
@@ -177,6 +179,9 @@ interface FileRowProps {
   offered: boolean;
   moving: boolean;
   incoming: boolean;
+  /** The card's translator (one `useTranslation` per card, not per row: rows are many). */
+  t: ReturnType<typeof useTranslation>['t'];
+  language: string;
 }
 
 /**
@@ -184,8 +189,7 @@ interface FileRowProps {
  * not every row of a 256-file batch (the many-small-files benchmark, docs/benchmarks.md).
  */
 const FileRow = memo(function FileRow(props: FileRowProps) {
-  const { manager, transferId, index, path, size, mime, bytes, state, offered, moving, incoming } = props;
-  const { t, i18n } = useTranslation();
+  const { manager, transferId, index, path, size, mime, bytes, state, offered, moving, incoming, t } = props;
   const row = useRef<HTMLLIElement>(null);
   const preview = incoming && state === 'verified' && canPreview(mime, size);
   const onScreen = useNearScreen(row, preview);
@@ -194,7 +198,7 @@ const FileRow = memo(function FileRow(props: FileRowProps) {
     <li ref={row} data-state={state}>
       <span className="file-name">{path}</span>
       <span className="hint">
-        {formatBytes(size, i18n.language)}
+        {formatBytes(size, props.language)}
         {!offered && ` · ${t(`transfer.file.${state}`)}`}
       </span>
       {moving && (state === 'moving' || state === 'waiting') && (
