@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
 const cards = (/** @type {import('playwright').Page} */ page) =>
-  page.getByRole('list', { name: 'File transfers' }).locator(':scope > li');
+  page.getByRole('log', { name: 'Messages' }).locator('li.transfer');
 
 /** SHA-256 of a file on disk, streamed. */
 export function sha256File(/** @type {string} */ file) {
@@ -32,7 +32,7 @@ export async function runKopru(sender, receiver, filePath, opts = {}) {
     w.benchDoneAt = undefined;
     w.benchObserver?.disconnect();
     w.benchObserver = new MutationObserver(() => {
-      if (w.benchDoneAt === undefined && document.querySelector('.transfers > li[data-status="complete"]')) {
+      if (w.benchDoneAt === undefined && document.querySelector('li.transfer[data-status="complete"]')) {
         w.benchDoneAt = performance.timeOrigin + performance.now();
       }
     });

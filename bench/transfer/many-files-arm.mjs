@@ -44,7 +44,7 @@ export function makeSmallFiles(/** @type {string} */ dir, /** @type {number} */ 
 }
 
 const cards = (/** @type {import('playwright').Page} */ page) =>
-  page.getByRole('list', { name: 'File transfers' }).locator(':scope > li');
+  page.getByRole('log', { name: 'Messages' }).locator('li.transfer');
 
 /**
  * Köprü: "Send files" with every file at once; done when the receiver shows `transfers` cards, all
@@ -61,7 +61,7 @@ export async function runKopruMany(sender, receiver, files, onDone) {
     w.benchDoneAt = undefined;
     w.benchObserver?.disconnect();
     w.benchObserver = new MutationObserver(() => {
-      const done = document.querySelectorAll('.transfers > li[data-status="complete"]').length;
+      const done = document.querySelectorAll('li.transfer[data-status="complete"]').length;
       if (w.benchDoneAt === undefined && done >= expected)
         w.benchDoneAt = performance.timeOrigin + performance.now();
     });
@@ -101,13 +101,13 @@ export async function runKopruMany(sender, receiver, files, onDone) {
   // Both lists emptied for the next run, once the sender has every verdict too.
   for (const page of [receiver, sender]) {
     await page.waitForFunction(
-      (n) => document.querySelectorAll('.transfers > li[data-status="complete"]').length >= n,
+      (n) => document.querySelectorAll('li.transfer[data-status="complete"]').length >= n,
       transfers,
       { polling: 200, timeout: 10 * 60_000 },
     );
     for (let left = await cards(page).count(); left > 0; left--) {
       await cards(page).first().getByRole('button', { name: 'Remove from list' }).click();
-      await page.waitForFunction((n) => document.querySelectorAll('.transfers > li').length < n, left);
+      await page.waitForFunction((n) => document.querySelectorAll('li.transfer').length < n, left);
     }
   }
   return { seconds, ok: sha256 === expected };

@@ -40,7 +40,7 @@ export class TransferProgress {
         bytesPerSecond: Math.round(view.bytesPerSecond),
         secondsLeft: view.secondsLeft ?? null,
         file: moving?.path ?? null,
-        linkUp: view.linkUp,
+        peerConnected: view.peerConnected,
       });
       return;
     }
@@ -61,7 +61,7 @@ export class TransferProgress {
       this.total = this.bars.create(view.totalBytes || 1, 0);
       if (view.files.length > 1) this.current = this.bars.create(1, 0);
     }
-    const speed = view.linkUp ? `${formatBytes(view.bytesPerSecond)}/s` : 'waiting for the connection';
+    const speed = view.peerConnected ? `${formatBytes(view.bytesPerSecond)}/s` : 'waiting for the connection';
     this.total?.setTotal(view.totalBytes || 1);
     this.total?.update(view.doneBytes, {
       label: 'total'.padEnd(24),

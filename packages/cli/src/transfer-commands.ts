@@ -161,7 +161,7 @@ export async function runSend(
     link,
     transfers: {
       store: new MemoryTransferStore(),
-      storage: new MemoryStorage(),
+      storage: () => new MemoryStorage(),
       hasher: nodeSourceHasher,
       logger: out.logger('transfer'),
     },
@@ -204,7 +204,7 @@ export async function runSend(
     const checkPresence = (): void =>
       absence.set(
         [...latest.values()].some(
-          (v) => absence.needsPeer(v) && (!v.linkUp || !joined.room.current.peers.has(peer.peerId)),
+          (v) => absence.needsPeer(v) && (!v.peerConnected || !joined.room.current.peers.has(peer.peerId)),
         ),
       );
     const offPresence = joined.room.on('state', checkPresence);
@@ -284,12 +284,16 @@ export async function runReceive(
   const { out } = opts;
   await writableFolder(opts.dir);
   const folder = new ReceiveFolder(opts.dir);
-  const storage = new DiskStorage((key) => folder.partPath(key), opts.dir);
   const joined = await joinRoom({
     ...opts,
     link,
     tokens: await folder.loadTokens(link.roomId),
-    transfers: { store: folder, storage, hasher: nodeSourceHasher, logger: out.logger('transfer') },
+    transfers: {
+      store: folder,
+      storage: () => new DiskStorage((key) => folder.partPath(key), opts.dir),
+      hasher: nodeSourceHasher,
+      logger: out.logger('transfer'),
+    },
   });
   const progress = new TransferProgress(out);
   try {
@@ -337,7 +341,7 @@ export async function runReceive(
     let latest = accepted;
     const checkPresence = (): void =>
       absence.set(
-        absence.needsPeer(latest) && (!latest.linkUp || !joined.room.current.peers.has(latest.peerId)),
+        absence.needsPeer(latest) && (!latest.peerConnected || !joined.room.current.peers.has(latest.peerId)),
       );
     const offPresence = joined.room.on('state', checkPresence);
     const final = await Promise.race([

@@ -32,8 +32,16 @@ export interface SessionEvents {
 export interface SessionOptions {
   room: RoomClient;
   chatStore: ChatStore;
-  /** File transfer: where state is saved, where received files go, how sent files are hashed. */
-  transfers?: { store: TransferStore; storage: TransferStorage; hasher: () => SourceHasher; logger?: Logger };
+  /**
+   * File transfer: where state is saved, where received files go, how sent files are hashed. Each mesh
+   * gets its own storage and hasher from these factories, and closes them with its transfers.
+   */
+  transfers?: {
+    store: TransferStore;
+    storage: () => TransferStorage;
+    hasher: () => SourceHasher;
+    logger?: Logger;
+  };
   /** Voice and video calls: the browser's media devices (and the group cap). */
   calls?: CallOptions;
   /** Extra PeerMesh options (WebRTC implementation, timers, logger); tests and the UI pass their own. */
@@ -275,7 +283,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
       ownerKey: `${room.roomId}/${selfPeerId}`,
       selfPeerId,
       store: deps.store,
-      storage: deps.storage,
+      storage: deps.storage(),
       hasher: deps.hasher(),
       autoAcceptHeld: (peerId) => links.holdsAutoAccept(peerId),
       ...(deps.logger ? { logger: deps.logger } : {}),

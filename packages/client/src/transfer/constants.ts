@@ -45,6 +45,14 @@ export const PACER_POLL_MS = 250;
 export const READ_BLOCK_BYTES = 2 * 1024 * 1024;
 
 /**
+ * Files after the one being sent whose first block is read ahead, while their blocks together stay under
+ * `READ_BLOCK_BYTES`. A Blob read is a round trip to the browser process (a few milliseconds, more on a busy
+ * machine); a folder of small files paid one per file, in turn, with nothing to send meanwhile (the
+ * many-small-files benchmark, docs/benchmarks.md).
+ */
+export const READ_AHEAD_FILES = 16;
+
+/**
  * The receiver flushes its file, saves the hash state and its offset (IndexedDB) and tells the sender its
  * progress this often. Measured: IndexedDB on the hot path costs ~31 % of the rate when it holds the
  * data; here it sees one record of a few hundred bytes twice a second, which does not show. A reload

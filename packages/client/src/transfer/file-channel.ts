@@ -1,6 +1,6 @@
 import { FILE_FRAME_HEADER_BYTES } from '@kopru/protocol';
 import type { DataChannelLike } from '../peer/rtc-types.js';
-import type { Logger, Timers } from '../peer/seams.js';
+import type { Logger, Timers } from '../util/seams.js';
 import { PACER_POLL_MS } from './constants.js';
 import type { FrameStream } from './sender.js';
 import {

@@ -1,5 +1,5 @@
 import { FILE_FRAME_HEADER_BYTES, type TransferMessage } from '@kopru/protocol';
-import type { Logger, Timers } from '../peer/seams.js';
+import type { Logger, Timers } from '../util/seams.js';
 import { ACK_STEP_BYTES, CHECKPOINT_INTERVAL_MS } from './constants.js';
 import { RateMeter } from './rate-meter.js';
 import { type FileSink, storageKey, type TransferStorage } from './storage.js';
@@ -147,30 +147,33 @@ export class IncomingFiles {
     this.meter.reset();
   }
 
-  /** Stops receiving: checkpoints end and the open file is closed; `discard` deletes unfinished files. */
-  stop(discard: boolean): void {
+  /**
+   * Stops receiving: checkpoints end and the open file is closed; `discard` deletes unfinished files.
+   * Resolves once the file is closed.
+   */
+  stop(discard: boolean): Promise<void> {
     this.stopCheckpoints();
     const open = this.open;
     this.open = undefined;
     const closed = open ? open.sink.close().catch(() => undefined) : Promise.resolve();
-    if (!discard) return;
+    if (!discard) return closed;
     const record = this.parts.record();
-    void closed.then(() =>
+    return closed.then(() =>
       Promise.all(
         record.files.map((f, i) =>
           f.state === 'cancelled'
             ? this.parts.storage.remove(storageKey(record.id, i)).catch(() => undefined)
             : undefined,
         ),
-      ),
+      ).then(() => undefined),
     );
   }
 
-  /** Stops timers and closes the open file (kept for resuming). Idempotent. */
-  close(): void {
-    if (this.closed) return;
+  /** Stops timers and closes the open file (kept for resuming); resolves once it is closed. Idempotent. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
-    this.stop(false);
+    return this.stop(false);
   }
 
   /** Opens the first file whose bytes are not all here; returns its index (undefined: all are here). */

@@ -1,5 +1,5 @@
 import { HEAD_HASH_BYTES, OFFER_FILES_MAX, OFFER_JSON_BUDGET, type OfferedFile } from '@kopru/protocol';
-import { READ_BLOCK_BYTES } from './constants.js';
+import { READ_AHEAD_FILES, READ_BLOCK_BYTES } from './constants.js';
 import type { SourceFile, SourceHasher } from './types.js';
 import { type BatchPoint, batchPosition, encodeFrame } from './wire.js';
 
@@ -49,6 +49,13 @@ export class BlockReader {
     return { offset, data };
   }
 
+  /** Starts reading the first block now, before it is asked for (the next files of a folder). */
+  prefetch(): void {
+    if (this.block || this.ahead || this.position >= this.blob.size) return;
+    this.ahead = this.read(this.position);
+    this.ahead.catch(() => undefined); // reported by the `fill` that awaits it
+  }
+
   /** Reads the block at the current position (the one read ahead, if any) and starts reading the next. */
   async fill(): Promise<void> {
     this.blockStart = this.position;
@@ -59,8 +66,17 @@ export class BlockReader {
 
   private async read(start: number): Promise<Uint8Array> {
     const end = Math.min(this.blob.size, start + this.blockBytes);
-    return new Uint8Array(await this.blob.slice(start, end).arrayBuffer());
+    return new Uint8Array(await sliceOf(this.blob, start, end).arrayBuffer());
   }
+}
+
+/**
+ * `blob.slice(start, end)`, or the blob itself when that is all of it: in Chromium each slice registers a
+ * new blob with the browser process, and a folder of small files paid it once or twice per file (the
+ * sender's largest cost in the many-small-files benchmark, docs/benchmarks.md).
+ */
+function sliceOf(blob: Blob, start: number, end: number): Blob {
+  return start === 0 && end >= blob.size ? blob : blob.slice(start, end);
 }
 
 const hex = (bytes: ArrayBuffer): string =>
@@ -68,7 +84,7 @@ const hex = (bytes: ArrayBuffer): string =>
 
 /** SHA-256 (hex) of the first `HEAD_HASH_BYTES` bytes: identifies the same file chosen again. */
 export async function headHash(blob: Blob): Promise<string> {
-  const head = await blob.slice(0, HEAD_HASH_BYTES).arrayBuffer();
+  const head = await sliceOf(blob, 0, HEAD_HASH_BYTES).arrayBuffer();
   return hex(await globalThis.crypto.subtle.digest('SHA-256', head));
 }
 
@@ -284,11 +300,13 @@ export class OutgoingFiles {
   }
 }
 
-/** Frames from a resume point to the end of the batch, read a block ahead. */
+/** Frames from a resume point to the end of the batch, read a block ahead (and the next files' first blocks). */
 class SourceStream implements FrameStream {
   readonly transferId: string;
   private fileIndex: number;
   private reader: BlockReader | undefined;
+  /** Readers of the files after `fileIndex`, their first block being read. */
+  private readonly readers = new Map<number, BlockReader>();
   /** Batch position of the next byte to send. */
   private position: number;
   /** The last frame, whose buffer the next one of the same size reuses (the channel copied it). */
@@ -317,10 +335,13 @@ class SourceStream implements FrameStream {
     while (this.files.isCurrent(this) && this.fileIndex < this.files.fileCount) {
       const source = this.files.source(this.fileIndex);
       if (!source) return undefined;
-      this.reader ??= new BlockReader(
-        source.blob,
-        this.fileIndex === this.from.fileIndex ? this.from.offset : 0,
-      );
+      if (!this.reader) {
+        this.reader =
+          this.readers.get(this.fileIndex) ??
+          new BlockReader(source.blob, this.fileIndex === this.from.fileIndex ? this.from.offset : 0);
+        this.readers.delete(this.fileIndex);
+        this.readAhead();
+      }
       const chunk = this.reader.nextBuffered(payloadBytes);
       if (chunk === 'read') return this.readThen(payloadBytes);
       if (chunk) {
@@ -337,6 +358,23 @@ class SourceStream implements FrameStream {
       this.reader = undefined;
     }
     return undefined;
+  }
+
+  /** Starts reading the first block of the next files, up to `READ_AHEAD_FILES` and `READ_BLOCK_BYTES`. */
+  private readAhead(): void {
+    let bytes = 0;
+    for (let i = this.fileIndex + 1; i <= this.fileIndex + READ_AHEAD_FILES; i++) {
+      const source = this.files.source(i);
+      if (!source) return;
+      bytes += Math.min(source.blob.size, READ_BLOCK_BYTES);
+      if (bytes > READ_BLOCK_BYTES) return;
+      let reader = this.readers.get(i);
+      if (!reader) {
+        reader = new BlockReader(source.blob, 0);
+        this.readers.set(i, reader);
+      }
+      reader.prefetch();
+    }
   }
 
   private async readThen(payloadBytes: number): Promise<ArrayBuffer | undefined> {

@@ -1,5 +1,5 @@
 import { randomId, TRANSFER_ID_LENGTH, type TransferMessage } from '@kopru/protocol';
-import { consoleLogger, type Logger, systemTimers, type Timers, withFields } from '../peer/seams.js';
+import { consoleLogger, type Logger, systemTimers, type Timers, withFields } from '../util/seams.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { CHECKPOINT_INTERVAL_MS, PROGRESS_EVENT_INTERVAL_MS, SEND_WINDOW_BYTES } from './constants.js';
 import { FileChannel } from './file-channel.js';
@@ -165,7 +165,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     const { record } = transfer.state;
     this.transfers.delete(transferId);
     if (transfer.incoming) {
-      transfer.incoming.close();
+      await transfer.incoming.close();
       await Promise.all(record.files.map((_f, i) => this.opts.storage.remove(storageKey(record.id, i))));
     }
     await this.opts.store.remove(this.opts.ownerKey, transferId);
@@ -251,17 +251,29 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     }
   }
 
-  /** Stops timers, channels and sending; files and saved progress stay for the next load. Idempotent. */
+  /**
+   * Stops timers, channels, sending and receiving, and closes the hasher, the record writer and the storage
+   * (once the open files are closed); files and saved progress stay for the next load. Idempotent.
+   */
   close(): void {
     if (this.closed) return;
     this.saveAll(); // what waits for the next batch is saved now: the records outlive this page
     this.closed = true;
     if (this.progressTimer !== undefined) this.timers.clearTimeout(this.progressTimer);
-    for (const transfer of this.transfers.values()) transfer.incoming?.close();
+    this.progressTimer = undefined;
+    this.dirty.clear();
+    this.early.length = 0;
+    const closing: Promise<void>[] = [];
+    for (const transfer of this.transfers.values()) {
+      transfer.outgoing?.stop();
+      if (transfer.incoming) closing.push(transfer.incoming.close());
+    }
     for (const channel of this.channels.values()) channel.close();
     this.channels.clear();
     this.opts.hasher.close();
     this.writes.close();
+    const { storage } = this.opts;
+    void Promise.all(closing).finally(() => storage.close());
     this.removeAllListeners();
   }
 
@@ -414,7 +426,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
         void transfer.incoming?.checkpoint();
         return;
       case 'stop-receiving':
-        transfer.incoming?.stop(effect.discard);
+        void transfer.incoming?.stop(effect.discard);
         transfer.incoming?.resetRate();
         return;
       case 'remove-file':
@@ -500,7 +512,7 @@ export class TransferManager extends TypedEmitter<TransferEvents> {
     const { record } = state;
     return transferView(state, {
       bytes: (i) => (incoming ? incoming.bytesOf(i) : (record.files[i]?.offset ?? 0)),
-      linkUp: this.opts.transport.isOpen(record.peerId),
+      peerConnected: this.opts.transport.isOpen(record.peerId),
       bytesPerSecond: (incoming ? incoming.bytesPerSecond() : meter?.bytesPerSecond(this.now())) ?? 0,
       storage: incoming ? (record.storage ?? this.opts.storage.kind) : undefined,
     });

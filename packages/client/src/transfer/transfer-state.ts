@@ -700,8 +700,8 @@ function receiverHears(state: TransferState, message: TransferMessage): Transiti
 export interface LiveFigures {
   /** Bytes of each file on the receiver's side as this side knows them. */
   bytes(fileIndex: number): number;
-  linkUp: boolean;
-  /** Current rate; shown only while the transfer is active and the link is up. */
+  peerConnected: boolean;
+  /** Current rate; shown only while the transfer is active and the peer connected. */
   bytesPerSecond: number;
   storage?: 'disk' | 'memory' | undefined;
 }
@@ -722,7 +722,7 @@ export function transferView(state: TransferState, live: LiveFigures): TransferV
   });
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const doneBytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  const rate = record.status === 'active' && live.linkUp ? live.bytesPerSecond : 0;
+  const rate = record.status === 'active' && live.peerConnected ? live.bytesPerSecond : 0;
   return {
     id: record.id,
     direction: record.direction,
@@ -735,7 +735,7 @@ export function transferView(state: TransferState, live: LiveFigures): TransferV
     status: record.status,
     ...(record.pausedBy ? { pausedBy: record.pausedBy } : {}),
     ...(record.problem ? { problem: record.problem } : {}),
-    linkUp: live.linkUp,
+    peerConnected: live.peerConnected,
     bytesPerSecond: rate,
     secondsLeft: secondsLeft(totalBytes - doneBytes, rate),
     ...(live.storage ? { storage: live.storage } : {}),

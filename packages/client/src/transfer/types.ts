@@ -1,13 +1,13 @@
 import type { DeclineReason, OfferedFile, PeerMessage } from '@kopru/protocol';
 import type { DataChannelLike } from '../peer/rtc-types.js';
-import type { Logger, Timers } from '../peer/seams.js';
+import type { Logger, Timers } from '../util/seams.js';
 import type { TransferStorage } from './storage.js';
 
 export type TransferDirection = 'in' | 'out';
 
 /**
  * Where a transfer is. `offered`: waiting for the receiver's answer. `active`: accepted and moving (or
- * waiting for the link, see `linkUp`). `paused`: by either side. `waiting-source`: the sender reloaded and
+ * waiting for the connection, see `peerConnected`). `paused`: by either side. `waiting-source`: the sender reloaded and
  * waits for the same files to be chosen again. The last four are final.
  */
 export type TransferStatus =
@@ -64,7 +64,7 @@ export interface TransferView {
   readonly pausedBy?: 'self' | 'peer';
   readonly problem?: TransferProblem;
   /** The peer's control channel is open: false shows "waiting for the connection". */
-  readonly linkUp: boolean;
+  readonly peerConnected: boolean;
   readonly bytesPerSecond: number;
   readonly secondsLeft: number | undefined;
   /** Receiver only: where the files are kept. */

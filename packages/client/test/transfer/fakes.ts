@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type PeerMessage, parsePeerMessage } from '@kopru/protocol';
 import type { DataChannelEventMap, DataChannelLike } from '../../src/peer/rtc-types.js';
-import { silentLogger, type Timers } from '../../src/peer/seams.js';
 import { MemoryTransferStore } from '../../src/transfer/persistence.js';
 import {
   type FileSink,
@@ -12,6 +11,7 @@ import {
 } from '../../src/transfer/storage.js';
 import { TransferManager } from '../../src/transfer/transfer-manager.js';
 import type { SourceFile, SourceHasher, TransferTransport, TransferView } from '../../src/transfer/types.js';
+import { silentLogger, type Timers } from '../../src/util/seams.js';
 import { FakeEventTarget } from '../peer/fakes/fake-event-target.js';
 
 /**

@@ -1,9 +1,9 @@
 import { FILE_FRAME_HEADER_BYTES } from '@kopru/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger, systemTimers } from '../../src/peer/seams.js';
 import { FileChannel } from '../../src/transfer/file-channel.js';
 import type { FrameStream } from '../../src/transfer/sender.js';
 import { encodeFrame, pacingWindow } from '../../src/transfer/wire.js';
+import { silentLogger, systemTimers } from '../../src/util/seams.js';
 import { FakeFileChannel } from './fakes.js';
 
 const PAYLOAD = 64 * 1024;

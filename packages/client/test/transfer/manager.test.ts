@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { FileSink, SinkCheckpoint, SinkEvents } from '../../src/transfer/storage.js';
 import type { TransferView } from '../../src/transfer/types.js';
 import {
   ALICE,
@@ -39,6 +40,26 @@ const bothStatus = (pair: Pair, status: TransferView['status']) =>
 /** The receiver's only transfer has at least this many bytes. */
 const receivedAtLeast = (pair: Pair, bytes: number) =>
   until(pair.b.manager, (views) => (views[0]?.doneBytes ?? 0) >= bytes, `${bytes} bytes received`);
+
+/** Storage that logs when a file and when the storage itself are closed. */
+class ClosingLog extends StallingStorage {
+  readonly log: string[] = [];
+
+  override open(key: string, at: SinkCheckpoint, events: SinkEvents): FileSink {
+    const sink = super.open(key, at, events);
+    return {
+      ...sink,
+      close: async () => {
+        await sink.close();
+        this.log.push(`file ${key} closed`);
+      },
+    };
+  }
+
+  override close(): void {
+    this.log.push('storage closed');
+  }
+}
 
 describe('TransferManager', () => {
   it('moves files of 0, 1, chunk−1, chunk, chunk+1 bytes and a few MiB together, each verified', async () => {
@@ -297,5 +318,26 @@ describe('TransferManager', () => {
     });
     expect(pair.b.sent).toContainEqual({ type: 'file-cancel', transferId: 'ZZZZZZZZZZZZZZZZ' });
     expect(pair.b.manager.list()).toEqual([]);
+  });
+
+  it('closes the open file, then the storage, once however often it is closed', async () => {
+    const storageB = new ClosingLog();
+    const pair = await started({ storageB, sendWindowBytes: 1024 * 1024 });
+    const sent = only(await pair.a.manager.sendFiles(BOB, [source('big', pattern(4 * 1024 * 1024, 5))]));
+    await offered(pair, sent.id);
+    await pair.b.manager.accept(sent.id);
+    await receivedAtLeast(pair, 1);
+    storageB.stall(); // the file's close waits behind its writes, as in a busy worker
+    pair.b.manager.close();
+    pair.b.manager.close();
+    await pair.idle();
+    expect(storageB.log).toEqual([]); // not while the file is still open
+
+    storageB.release();
+    await vi.waitFor(() => expect(storageB.log).toEqual([`file ${sent.id}.0 closed`, 'storage closed']));
+    pair.b.manager.close();
+    await pair.idle();
+    expect(storageB.log).toHaveLength(2);
+    expect(pair.b.manager.list()[0]?.status).toBe('active'); // kept for the next load, not ended
   });
 });

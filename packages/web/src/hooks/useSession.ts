@@ -99,7 +99,7 @@ export function useSession(
       ...(navigator.mediaDevices ? { calls: { mediaDevices: navigator.mediaDevices } } : {}),
       transfers: {
         store: new IdbTransferStore(),
-        storage: new BrowserTransferStorage(),
+        storage: () => new BrowserTransferStorage(),
         hasher: () => new WorkerSourceHasher(),
       },
     });

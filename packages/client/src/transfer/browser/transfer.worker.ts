@@ -41,8 +41,23 @@ const WHOLE_HASH_MAX_BYTES = 8 * 1024 * 1024;
 const files = new Map<string, OpenFile>();
 let queue: Promise<void> = Promise.resolve();
 
+/**
+ * Files whose lock was asked for as their `open` arrived, ahead of the queue. Taking a sync access handle
+ * is two round trips to the browser process (1.5 ms a file on this machine, 5–14 ms under load); a folder
+ * of small files has many opens waiting behind the writes in the queue, and asking for their handles at
+ * once overlaps those round trips instead of paying them one after another (docs/benchmarks.md, many
+ * small files).
+ */
+const locking = new Map<string, Promise<FileSystemSyncAccessHandle>>();
+
 scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
+  // Not for a file still open here (a resume re-opens it: its lock is only free once `open` closed it).
+  if (request.op === 'open' && !files.has(request.key) && !locking.has(request.key)) {
+    const lock = lockFile(request.key);
+    lock.catch(() => undefined); // reported by the `open` that takes it
+    locking.set(request.key, lock);
+  }
   queue = queue.then(() => handle(request)).catch(() => undefined);
 };
 
@@ -104,7 +119,10 @@ async function run(request: Exclude<WorkerRequest, { op: 'write' }>): Promise<un
     }
     case 'finish': {
       const file = opened(request.key);
-      file.handle.flush();
+      // Closed without `flush()` (an fsync: 2–10 ms a file here, the worker's largest cost per small
+      // file). The bytes are with the operating system, so a crash or reload of the browser loses none;
+      // only a power cut soon after could lose the tail of a file already verified. Checkpoints, which
+      // a resume relies on, still flush.
       file.handle.close();
       files.delete(request.key);
       report(request.key, file);
@@ -151,12 +169,15 @@ async function open(key: string, offset: number, hashState: Uint8Array | undefin
     files.delete(key);
     previous.handle.close();
   }
-  const handle = await lockFile(key);
+  const early = locking.get(key);
+  locking.delete(key);
+  const handle = await (early ?? lockFile(key));
   try {
     const size = handle.getSize();
     if (offset > size) throw new Error(`cannot resume ${key} at ${offset}: ${size} bytes kept`);
-    // Bytes past the checkpoint may be incomplete or not covered by the saved hash state: drop them.
-    handle.truncate(offset);
+    // Bytes past the checkpoint may be incomplete or not covered by the saved hash state: drop them. (Not
+    // for a new file: each call on the handle is a synchronous trip to the browser process.)
+    if (size !== offset) handle.truncate(offset);
     const hasher = await takeHasher();
     if (hashState && offset > 0) hasher.load(hashState);
     else if (offset > 0) rehash(handle, offset, hasher);

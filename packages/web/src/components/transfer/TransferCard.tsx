@@ -1,6 +1,6 @@
-import type { SourceFile, TransferManager, TransferView } from '@kopru/client';
+import type { FileState, SourceFile, TransferManager, TransferView } from '@kopru/client';
 import { baseName } from '@kopru/client';
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isFinished, isUnderWay } from '../../hooks/useTransfers.js';
 import { formatBytes, formatDuration } from './format.js';
@@ -32,7 +32,6 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
   const finished = isFinished(transfer);
   const verified = transfer.files.map((f, index) => ({ ...f, index })).filter((f) => f.state === 'verified');
 
-  const save = async (index: number, name: string) => saveBlob(await manager.file(id, index), name);
   const saveEverything = () =>
     saveAll(verified.map((f) => ({ path: f.path, file: () => manager.file(id, f.index) }))).catch(
       (e: unknown) => setNotice(t('transfer.saveFailed', { message: String(e) })),
@@ -74,9 +73,9 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
           <span className="hint">
             {t('transfer.progress', { done: size(transfer.doneBytes), total: size(transfer.totalBytes) })}
             {status === 'active' &&
-              (transfer.linkUp && transfer.bytesPerSecond > 0
+              (transfer.peerConnected && transfer.bytesPerSecond > 0
                 ? ` · ${t('transfer.speed', { speed: size(transfer.bytesPerSecond) })}${transfer.secondsLeft === undefined ? '' : ` · ${t('transfer.timeLeft', { time: formatDuration(transfer.secondsLeft) })}`}`
-                : transfer.linkUp
+                : transfer.peerConnected
                   ? ''
                   : ` · ${t('transfer.stalled')}`)}
           </span>
@@ -84,35 +83,23 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
       )}
       <ul className="transfer-files">
         {transfer.files.map((file, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: an offer's files are a fixed list; the index is their identity on the wire
-          <li key={index} data-state={file.state}>
-            <span className="file-name">{file.path}</span>
-            <span className="hint">
-              {size(file.size)}
-              {status !== 'offered' && ` · ${t(`transfer.file.${file.state}`)}`}
-            </span>
-            {moving && (file.state === 'moving' || file.state === 'waiting') && (
-              <progress
-                aria-label={t('transfer.fileProgress', { name: file.path })}
-                value={file.bytes}
-                max={Math.max(1, file.size)}
-              />
-            )}
-            {incoming && file.state === 'verified' && (
-              <>
-                {canPreview(file.mime, file.size) && (
-                  <ImagePreview manager={manager} transferId={id} index={index} name={file.path} />
-                )}
-                <button
-                  type="button"
-                  aria-label={t('transfer.saveFile', { name: file.path })}
-                  onClick={() => void save(index, baseName(file.path))}
-                >
-                  {t('transfer.save')}
-                </button>
-              </>
-            )}
-          </li>
+          <FileRow
+            // biome-ignore lint/suspicious/noArrayIndexKey: an offer's files are a fixed list; the index is their identity on the wire
+            key={index}
+            manager={manager}
+            transferId={id}
+            index={index}
+            path={file.path}
+            size={file.size}
+            mime={file.mime}
+            bytes={file.bytes}
+            state={file.state}
+            offered={status === 'offered'}
+            moving={moving}
+            incoming={incoming}
+            t={t}
+            language={i18n.language}
+          />
         ))}
       </ul>
       {status === 'waiting-source' && (
@@ -179,3 +166,87 @@ export const TransferCard = memo(function TransferCard({ transfer, manager, peer
 
 /** The timeline element of a transfer (the compact bar scrolls to it). */
 export const transferElementId = (transferId: string) => `transfer-${transferId}`;
+
+interface FileRowProps {
+  manager: TransferManager;
+  transferId: string;
+  index: number;
+  path: string;
+  size: number;
+  mime: string;
+  bytes: number;
+  state: FileState;
+  offered: boolean;
+  moving: boolean;
+  incoming: boolean;
+  /** The card's translator (one `useTranslation` per card, not per row: rows are many). */
+  t: ReturnType<typeof useTranslation>['t'];
+  language: string;
+}
+
+/**
+ * One file of a card. Memoized on plain values: a progress update re-renders the rows whose file changed,
+ * not every row of a 256-file batch (the many-small-files benchmark, docs/benchmarks.md).
+ */
+const FileRow = memo(function FileRow(props: FileRowProps) {
+  const { manager, transferId, index, path, size, mime, bytes, state, offered, moving, incoming, t } = props;
+  const row = useRef<HTMLLIElement>(null);
+  const preview = incoming && state === 'verified' && canPreview(mime, size);
+  const onScreen = useNearScreen(row, preview);
+  const save = async () => saveBlob(await manager.file(transferId, index), baseName(path));
+  return (
+    <li ref={row} data-state={state}>
+      <span className="file-name">{path}</span>
+      <span className="hint">
+        {formatBytes(size, props.language)}
+        {!offered && ` · ${t(`transfer.file.${state}`)}`}
+      </span>
+      {moving && (state === 'moving' || state === 'waiting') && (
+        <progress
+          aria-label={t('transfer.fileProgress', { name: path })}
+          value={bytes}
+          max={Math.max(1, size)}
+        />
+      )}
+      {incoming && state === 'verified' && (
+        <>
+          {preview && onScreen && (
+            <ImagePreview manager={manager} transferId={transferId} index={index} name={path} />
+          )}
+          <button
+            type="button"
+            aria-label={t('transfer.saveFile', { name: path })}
+            onClick={() => void save()}
+          >
+            {t('transfer.save')}
+          </button>
+        </>
+      )}
+    </li>
+  );
+});
+
+/**
+ * True once the element comes near the visible part of the page (and stays true): a thumbnail is read
+ * from storage and decoded only when someone may see it, not for every image of a large folder at once.
+ */
+function useNearScreen(element: { readonly current: Element | null }, enabled: boolean): boolean {
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const target = element.current;
+    if (!enabled || near || !target) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      setNear(true);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true);
+      },
+      { rootMargin: '400px' },
+    );
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [element, enabled, near]);
+  return near;
+}
