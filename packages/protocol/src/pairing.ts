@@ -21,8 +21,8 @@ export const pairCreateReplySchema = z.object({
   code: pairingCodeSchema,
   /** Where the creator waits for the device that claims the code. */
   rendezvous: rendezvousIdSchema,
-  /** Server time (ms since epoch) after which the code is refused (`PAIR_CODE_EXPIRED`). */
-  expiresAt: z.number().int().nonnegative(),
+  /** How long the code stays valid from now (a duration: the two clocks need not agree). */
+  expiresInMs: z.number().int().positive(),
 });
 export type PairCreateReply = z.infer<typeof pairCreateReplySchema>;
 

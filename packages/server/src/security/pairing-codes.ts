@@ -60,7 +60,7 @@ export class PairingCodes {
     while (this.live.has(code) || this.ended.has(code)) code = this.random.code();
     const entry = { rendezvous: this.random.rendezvous(), expiresAt: now + PAIRING_CODE_TTL_MS, wrong: 0 };
     this.live.set(code, entry);
-    return { code, rendezvous: entry.rendezvous, expiresAt: entry.expiresAt };
+    return { code, rendezvous: entry.rendezvous, expiresInMs: PAIRING_CODE_TTL_MS };
   }
 
   /** The code's meeting id, once; or `PAIR_CODE_EXPIRED`, `PAIR_CODE_USED`, `PAIR_CODE_WRONG`. */
