@@ -3,8 +3,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PairDialog } from './PairDialog.js';
 import type { DeviceSpace } from './useDeviceSpaces.js';
-import { pairedDevices } from './usePairedDevices.js';
-import { claimAndPair, type PairingErrorKey, pairingErrorText, useUnmountSignal } from './usePairing.js';
+import { pairedDevices, pairingFlow, usePairingState } from './usePairedDevices.js';
 
 /**
  * How long "Forget device" waits for the other device to confirm (by leaving the rendezvous, having
@@ -24,7 +23,6 @@ interface YourDevicesProps {
 /** "Your devices": the paired ones (online or not, verified by the pair key), pairing, renaming, forgetting. */
 export function YourDevices({ devices, selected, onSelect, scannedCode }: YourDevicesProps) {
   const { t } = useTranslation();
-  const [dialogOpen, setDialogOpen] = useState(false);
   return (
     <section className="card devices-card" aria-labelledby="your-devices">
       <h2 id="your-devices">{t('home.yourDevices')}</h2>
@@ -45,13 +43,13 @@ export function YourDevices({ devices, selected, onSelect, scannedCode }: YourDe
       <button
         type="button"
         className="primary"
-        onClick={() => setDialogOpen(true)}
+        onClick={() => pairingFlow.offer()}
         disabled={devices.length >= MAX_PAIRED_DEVICES}
       >
         {t('devices.pair')}
       </button>
       <ClaimForm scannedCode={scannedCode} />
-      <PairDialog open={dialogOpen} onClose={() => setDialogOpen(false)} />
+      <PairDialog flow={pairingFlow} />
     </section>
   );
 }
@@ -173,48 +171,22 @@ function RenameForm({ device, onDone }: { device: DeviceSpace; onDone: () => voi
 function ClaimForm({ scannedCode }: { scannedCode: string | undefined }) {
   const { t } = useTranslation();
   const inputId = useId();
-  const signal = useUnmountSignal();
+  const phase = usePairingState(pairingFlow).claim;
   const [code, setCode] = useState(scannedCode ?? '');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<
-    | { kind: 'paired'; name: string }
-    | { kind: 'failed'; key: PairingErrorKey; values?: Record<string, unknown> }
-  >();
-
-  const pair = async (value: string) => {
-    setOutcome(undefined);
-    if (!/^\d{6}$/.test(value)) {
-      setOutcome({ kind: 'failed', key: 'devices.errors.format' });
-      return;
-    }
-    setBusy(true);
-    try {
-      const device = await claimAndPair(value, signal);
-      if (!(await pairedDevices.add(device)))
-        throw new Error(t('devices.tooMany', { max: MAX_PAIRED_DEVICES }));
-      setOutcome({ kind: 'paired', name: device.label });
-      setCode('');
-    } catch (error) {
-      if (!signal.aborted) setOutcome({ kind: 'failed', ...pairingErrorText(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
-
   // A scanned QR link pairs without a click: that is what scanning it asked for.
   const scanned = useRef(false);
   useEffect(() => {
     if (!scannedCode || scanned.current) return;
     scanned.current = true;
-    void pair(scannedCode);
-  });
+    pairingFlow.claim(scannedCode);
+  }, [scannedCode]);
 
   return (
     <form
       className="pair-form"
       onSubmit={(event) => {
         event.preventDefault();
-        void pair(code.trim());
+        pairingFlow.claim(code.trim());
       }}
     >
       <label className="field" htmlFor={inputId}>
@@ -229,14 +201,14 @@ function ClaimForm({ scannedCode }: { scannedCode: string | undefined }) {
           maxLength={6}
           onChange={(e) => setCode(e.currentTarget.value.replace(/\s/g, ''))}
         />
-        <button type="submit" disabled={busy}>
-          {busy ? t('devices.pairing') : t('devices.claim')}
+        <button type="submit" disabled={phase.kind === 'pairing'}>
+          {phase.kind === 'pairing' ? t('devices.pairing') : t('devices.claim')}
         </button>
       </div>
-      {outcome?.kind === 'paired' && <p role="status">{t('devices.paired', { name: outcome.name })}</p>}
-      {outcome?.kind === 'failed' && (
+      {phase.kind === 'paired' && <p role="status">{t('devices.paired', { name: phase.name })}</p>}
+      {phase.kind === 'failed' && (
         <p className="warning" role="alert">
-          {t(outcome.key, outcome.values)}
+          {t(phase.error.key, phase.error.values)}
         </p>
       )}
     </form>

@@ -95,6 +95,10 @@ function useDeviceSpace(device: PairedDevice, relayOnly: RelayOnlySetting): Devi
   const linkProofs = useLinkProofState(space.session, space.security.verified, space.names, true, false);
   const proofs = { ...linkProofs, kind: 'pair' as const };
   const [peerId] = view.state.peers.keys();
+  // Connect as soon as the other device is there: "Verified" is the pair proof on a live connection.
+  useEffect(() => {
+    if (peerId) space.session.connectConversation(peerId);
+  }, [space.session, peerId]);
   useForgetFromPeer(space, proofs, device);
   return { ...view, device, space, proofs, peerId };
 }

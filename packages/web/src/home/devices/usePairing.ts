@@ -1,6 +1,5 @@
 import { createPairingMeeting, type PairedDevice, requestPairing } from '@kopru/client';
 import { AppError } from '@kopru/protocol';
-import { useEffect, useRef } from 'react';
 
 /**
  * How long a claimed code's meeting may take to pair: a WebRTC connection between two devices on
@@ -47,20 +46,10 @@ export async function claimAndPair(code: string, signal: AbortSignal): Promise<P
   return meetToPair(rendezvous, PAIRING_ANSWER_MS, signal);
 }
 
-/** An AbortController for the component's life: pairing stops when the dialog or page goes. */
-export function useUnmountSignal(): AbortSignal {
-  const controller = useRef<AbortController>(new AbortController());
-  useEffect(() => {
-    if (controller.current.signal.aborted) controller.current = new AbortController();
-    const current = controller.current;
-    return () => current.abort(new Error('closed'));
-  }, []);
-  return controller.current.signal;
-}
-
 /** The translation key and values for a pairing failure. */
 export type PairingErrorKey =
   | 'devices.noAnswer'
+  | 'devices.tooMany'
   | 'devices.errors.PAIR_CODE_WRONG'
   | 'devices.errors.PAIR_CODE_EXPIRED'
   | 'devices.errors.PAIR_CODE_USED'
