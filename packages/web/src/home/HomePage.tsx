@@ -1,3 +1,4 @@
+import { sortedPeers } from '@kopru/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HelpDialog } from '../components/HelpDialog.js';
@@ -6,6 +7,7 @@ import { PeerSpaceAlerts, PeerSpaceColumns, skipToConversation } from '../compon
 import { Brand } from '../components/RoomLayout.js';
 import { SelfCard } from '../components/SelfCard.js';
 import { useUnreadTitle } from '../hooks/useAttention.js';
+import { SendTo, type ShareTarget } from '../pwa/SendTo.js';
 import { LinkProofContext } from '../security/LinkProofContext.js';
 import { SecurityContext } from '../security/SecurityContext.js';
 import { type DeviceSpace, WithDeviceSpaces } from './devices/useDeviceSpaces.js';
@@ -30,11 +32,18 @@ export function HomePage() {
   );
 }
 
-/** `#pair=123456`: the link in a pairing QR code. Read once, then taken out of the address bar. */
+/**
+ * `#pair=123456`: the link in a pairing QR code. Read once per page load (the home screen remounts when a
+ * paired device is added or loaded), then taken out of the address bar; claimed by `ClaimForm` once.
+ */
+let scanned: { code: string | undefined } | undefined;
 function takeScannedCode(): string | undefined {
-  const code = /^#pair=(\d{6})$/.exec(window.location.hash)?.[1];
-  if (code) window.history.replaceState(null, '', window.location.pathname + window.location.search);
-  return code;
+  if (!scanned) {
+    scanned = { code: /^#pair=(\d{6})$/.exec(window.location.hash)?.[1] };
+    if (scanned.code)
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return scanned.code;
 }
 
 function HomeScreen({ nearby, devices }: { nearby: NearbySpace; devices: readonly DeviceSpace[] }) {
@@ -107,10 +116,42 @@ function HomeScreen({ nearby, devices }: { nearby: NearbySpace; devices: readonl
           />
         </LinkProofContext.Provider>
       </SecurityContext.Provider>
+      <SendTo targets={shareTargets(nearby, devices, setShown)} />
       <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
   return <SecurityContext.Provider value={nearby.space.security}>{page}</SecurityContext.Provider>;
+}
+
+/** Who a share can go to: the devices in Nearby, and the paired devices online now. */
+function shareTargets(
+  nearby: NearbySpace,
+  devices: readonly DeviceSpace[],
+  setShown: (shown: string) => void,
+): ShareTarget[] {
+  const near: ShareTarget[] = sortedPeers(nearby.state).map((peer) => ({
+    key: `nearby:${peer.peerId}`,
+    name: peer.name,
+    group: 'nearby',
+    space: nearby.space,
+    peerId: peer.peerId,
+    show: () => setShown('nearby'),
+  }));
+  const paired: ShareTarget[] = devices.flatMap((d) =>
+    d.peerId
+      ? [
+          {
+            key: `device:${d.device.rendezvous}`,
+            name: d.device.label,
+            group: 'devices' as const,
+            space: d.space,
+            peerId: d.peerId,
+            show: () => setShown(d.device.rendezvous),
+          },
+        ]
+      : [],
+  );
+  return [...paired, ...near];
 }
 
 function StartRoom() {

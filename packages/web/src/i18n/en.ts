@@ -101,6 +101,30 @@ export const en = {
       'Köprü could not confirm this connection with your paired device’s key. Someone, possibly the server, may be intercepting it.',
     tileWarning: 'Not confirmed by the pair key',
   },
+  share: {
+    title: 'Send to…',
+    close: 'Close',
+    files_one: '{{count}} file to send:',
+    files_other: '{{count}} files to send:',
+    filesLabel: 'Shared files',
+    targets: 'Send to',
+    nobody: 'Nobody to send to yet: open Köprü on the other device (on this network, or a paired one).',
+    notReady: 'Not connected yet; try again in a moment.',
+    discard: 'Discard',
+    group: { nearby: 'Nearby', devices: 'Your devices' },
+    problem: {
+      empty: 'Nothing was shared: no files, no text.',
+      'empty-file': 'A shared file is empty (0 bytes). Nothing was sent; share the files again without it.',
+      'too-many': 'More than {{max}} files at once. Nothing was sent; share fewer at a time.',
+    },
+    failed: {
+      'too-large':
+        'The shared files are larger than this browser lets Köprü keep. Nothing was sent; share fewer or smaller files.',
+      unavailable:
+        'Köprü could not receive the share here (it needs the installed app, on a trusted HTTPS address). Send the files from the conversation instead.',
+      missing: 'This share is no longer here (already sent or discarded).',
+    },
+  },
   pwa: {
     offline: 'You are offline — waiting for the network.',
     updateReady: 'A new version of Köprü is ready.',

@@ -102,6 +102,31 @@ export const tr: Resources = {
       'Köprü bu bağlantıyı eşleştirilmiş cihazınızın anahtarıyla doğrulayamadı. Biri, belki sunucu, araya giriyor olabilir.',
     tileWarning: 'Eşleştirme anahtarıyla doğrulanamadı',
   },
+  share: {
+    title: 'Gönder…',
+    close: 'Kapat',
+    files_one: 'Gönderilecek {{count}} dosya:',
+    files_other: 'Gönderilecek {{count}} dosya:',
+    filesLabel: 'Paylaşılan dosyalar',
+    targets: 'Alıcı',
+    nobody: 'Henüz gönderilecek kimse yok: diğer cihazda Köprü’yü açın (bu ağda ya da eşleştirilmiş).',
+    notReady: 'Henüz bağlı değil; birazdan yeniden deneyin.',
+    discard: 'Vazgeç',
+    group: { nearby: 'Yakındakiler', devices: 'Cihazlarınız' },
+    problem: {
+      empty: 'Hiçbir şey paylaşılmadı: dosya da metin de yok.',
+      'empty-file':
+        'Paylaşılan bir dosya boş (0 bayt). Hiçbir şey gönderilmedi; dosyaları o olmadan yeniden paylaşın.',
+      'too-many': 'Bir seferde {{max}} dosyadan fazla. Hiçbir şey gönderilmedi; daha azını paylaşın.',
+    },
+    failed: {
+      'too-large':
+        'Paylaşılan dosyalar bu tarayıcının Köprü’ye ayırdığı alandan büyük. Hiçbir şey gönderilmedi; daha az ya da daha küçük dosya paylaşın.',
+      unavailable:
+        'Köprü paylaşımı burada alamadı (yüklü uygulama ve güvenilir bir HTTPS adresi gerekir). Dosyaları sohbetten gönderin.',
+      missing: 'Bu paylaşım artık yok (gönderildi ya da vazgeçildi).',
+    },
+  },
   pwa: {
     offline: 'Çevrimdışısınız — ağ bekleniyor.',
     updateReady: 'Köprü’nün yeni sürümü hazır.',
