@@ -1,4 +1,4 @@
-import { type DBSchema, openDB } from 'idb';
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 
 /**
  * What the phone's share sheet handed to Köprü (the manifest's `share_target`), kept in IndexedDB from the
@@ -30,39 +30,29 @@ interface ShareDb extends DBSchema {
   shares: { key: string; value: StagedShare };
 }
 
-const open = () =>
-  openDB<ShareDb>(DB_NAME, 1, {
-    upgrade(db) {
-      db.createObjectStore('shares', { keyPath: 'id' });
+/** Opens the database for one operation and closes it after: the worker and the page both use it. */
+async function withShares<T>(run: (db: IDBPDatabase<ShareDb>) => Promise<T>): Promise<T> {
+  const db = await openDB<ShareDb>(DB_NAME, 1, {
+    upgrade(created) {
+      created.createObjectStore('shares', { keyPath: 'id' });
     },
   });
-
-export async function putShare(share: StagedShare): Promise<void> {
-  const db = await open();
   try {
+    return await run(db);
+  } finally {
+    db.close();
+  }
+}
+
+export const putShare = (share: StagedShare): Promise<void> =>
+  withShares(async (db) => {
     await db.put('shares', share);
-  } finally {
-    db.close();
-  }
-}
+  });
 
-export async function getShare(id: string): Promise<StagedShare | undefined> {
-  const db = await open();
-  try {
-    return await db.get('shares', id);
-  } finally {
-    db.close();
-  }
-}
+export const getShare = (id: string): Promise<StagedShare | undefined> =>
+  withShares((db) => db.get('shares', id));
 
-export async function deleteShare(id: string): Promise<void> {
-  const db = await open();
-  try {
-    await db.delete('shares', id);
-  } finally {
-    db.close();
-  }
-}
+export const deleteShare = (id: string): Promise<void> => withShares((db) => db.delete('shares', id));
 
 /** The share-target POST's form, as the manifest names its fields (`title`, `text`, `url`, `files`). */
 export function shareFromForm(form: FormData, id: string, now: number): StagedShare {
