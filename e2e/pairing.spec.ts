@@ -1,4 +1,5 @@
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+import { expectNoSeriousViolations } from './support/axe.js';
 import { messageLog, send } from './support/chat.js';
 import { CHROMIUM_ARGS, E2E_BASE_URL } from './support/env.js';
 import { expect, test } from './support/fixtures.js';
@@ -35,11 +36,17 @@ function recordFrames(page: Page, frames: string[]): void {
 }
 
 /** The home screen as `name`, hidden from Nearby (as if on another network). */
-async function openHome(browser: Browser, name: string, frames: string[]): Promise<Page> {
+async function openHome(
+  browser: Browser,
+  name: string,
+  frames: string[],
+  viewport?: { width: number; height: number },
+): Promise<Page> {
   const context: BrowserContext = await browser.newContext({
     baseURL: E2E_BASE_URL,
     ignoreHTTPSErrors: true,
     locale: 'en-US',
+    ...(viewport ? { viewport } : {}),
   });
   const page = await context.newPage();
   recordFrames(page, frames);
@@ -142,7 +149,7 @@ test.describe('Pairing devices', () => {
     expect(frames.filter((f) => f.includes(secret as string))).toEqual([]);
 
     // Forget device: gone on both sides, and from both browsers' storage.
-    await laptop.getByRole('button', { name: 'Forget Phone' }).click();
+    await laptop.getByRole('button', { name: 'Forget device: Phone' }).click();
     await expect(deviceList(laptop)).toHaveCount(0);
     await expect(deviceList(phone)).toHaveCount(0, { timeout: 10_000 });
     expect(await storedSecrets(laptop)).toEqual([]);
@@ -173,5 +180,41 @@ test.describe('Pairing devices', () => {
       'That code was already used. Make a new one on the other device.',
     );
     await expect(deviceList(tablet)).toHaveCount(0);
+  });
+
+  test('pairing works in the 390×844 phone layout, with no serious accessibility violation', async () => {
+    browsers.push(await launchDevice());
+    const [one] = browsers as [Browser];
+    const frames: string[] = [];
+    const phoneSize = { width: 390, height: 844 };
+    const laptop = await openHome(one, 'Laptop', frames, phoneSize);
+    const phone = await openHome(one, 'Phone', frames, phoneSize);
+
+    const pairButton = laptop.getByRole('button', { name: 'Pair a device' });
+    await pairButton.scrollIntoViewIfNeeded();
+    await expect(pairButton).toBeInViewport();
+    const code = await makeCode(laptop);
+    await expect(laptop.getByRole('dialog').getByRole('status', { name: 'Pairing code' })).toBeInViewport();
+    await expectNoSeriousViolations(laptop, 'the Pair a device dialog');
+
+    for (const control of [
+      phone.getByRole('textbox', { name: 'Pairing code' }),
+      phone.getByRole('button', { name: 'Pair', exact: true }),
+    ]) {
+      await control.scrollIntoViewIfNeeded();
+      await expect(control).toBeInViewport();
+    }
+    await claimCode(phone, code);
+    await expect(pairedDevice(phone, 'Laptop')).toContainText('Verified', { timeout: 20_000 });
+    for (const control of [
+      pairedDevice(phone, 'Laptop'),
+      phone.getByRole('button', { name: 'Forget device: Laptop' }),
+    ]) {
+      await control.scrollIntoViewIfNeeded();
+      await expect(control).toBeInViewport();
+    }
+    await expectNoSeriousViolations(phone, 'Your devices with a paired device');
+    await pairedDevice(phone, 'Laptop').click();
+    await expect(phone.getByRole('heading', { name: 'Laptop', exact: true })).toBeInViewport();
   });
 });

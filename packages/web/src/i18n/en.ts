@@ -67,7 +67,7 @@ export const en = {
     notConfirmed: 'Not confirmed',
     open: 'Open {{name}}',
     forget: 'Forget device',
-    forgetNamed: 'Forget {{name}}',
+    forgetNamed: 'Forget device: {{name}}',
     rename: 'Rename',
     renameNamed: 'Rename {{name}}',
     renameLabel: 'Name for {{name}}',

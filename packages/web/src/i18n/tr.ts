@@ -68,7 +68,7 @@ export const tr: Resources = {
     notConfirmed: 'Doğrulanamadı',
     open: '{{name}} cihazını aç',
     forget: 'Cihazı unut',
-    forgetNamed: '{{name}} cihazını unut',
+    forgetNamed: 'Cihazı unut: {{name}}',
     rename: 'Yeniden adlandır',
     renameNamed: '{{name}} cihazını yeniden adlandır',
     renameLabel: '{{name}} için ad',
