@@ -2,7 +2,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from '@playwri
 import { expectNoSeriousViolations } from './support/axe.js';
 import { messageLog, send } from './support/chat.js';
 import { CHROMIUM_ARGS, E2E_BASE_URL } from './support/env.js';
-import { expect, test } from './support/fixtures.js';
+import { expect, newRoomId, test } from './support/fixtures.js';
 import {
   acceptOffer,
   chooseFiles,
@@ -100,7 +100,7 @@ test.describe('Pairing devices', () => {
     await Promise.all(browsers.splice(0).map((b) => b.close()));
   });
 
-  test('pair with a code; after a reload, not in Nearby, they find each other verified, chat, send a file, and forget', async () => {
+  test('pair with a code; after a reload and in different rooms, not in Nearby, they find each other verified, chat, send a file, and forget', async () => {
     test.slow();
     browsers.push(await launchDevice(), await launchDevice());
     const [one, two] = browsers as [Browser, Browser];
@@ -131,6 +131,12 @@ test.describe('Pairing devices', () => {
     await expect(pairedDevice(laptop, 'Phone')).toContainText('Verified', { timeout: 20_000 });
     await expect(pairedDevice(phone, 'Laptop')).toContainText('Verified', { timeout: 20_000 });
     await expect(laptop.getByRole('list', { name: 'Nearby devices' })).toHaveCount(0);
+
+    // Each opens a different room: Your devices is there too, and the pair meets again, verified.
+    await laptop.goto(`/r/${newRoomId()}`);
+    await phone.goto(`/r/${newRoomId()}`);
+    await expect(pairedDevice(laptop, 'Phone')).toContainText('Verified', { timeout: 20_000 });
+    await expect(pairedDevice(phone, 'Laptop')).toContainText('Verified', { timeout: 20_000 });
 
     await pairedDevice(laptop, 'Phone').click();
     await expect(laptop.getByRole('heading', { name: 'Phone', exact: true })).toBeVisible();
