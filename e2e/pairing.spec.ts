@@ -223,4 +223,26 @@ test.describe('Pairing devices', () => {
     await pairedDevice(phone, 'Laptop').click();
     await expect(phone.getByRole('heading', { name: 'Laptop', exact: true })).toBeInViewport();
   });
+
+  test('one tab of a browser connects to its paired devices; another says so, and takes over when it closes', async () => {
+    browsers.push(await launchDevice());
+    const [one] = browsers as [Browser];
+    const frames: string[] = [];
+    const laptop = await openHome(one, 'Laptop', frames);
+    const phone = await openHome(one, 'Phone', frames);
+    await claimCode(phone, await makeCode(laptop));
+    await expect(pairedDevice(laptop, 'Phone')).toContainText('Verified', { timeout: 20_000 });
+
+    // A second tab of the laptop's browser (same storage, same pair secret) in a room.
+    const second = await laptop.context().newPage();
+    await second.goto(`/r/${newRoomId()}`);
+    await expect(second.getByText('Your paired devices are connected in another Köprü tab')).toBeVisible();
+    await expect(deviceList(second)).toHaveCount(0);
+    // The phone still sees one laptop, not the second tab passing the pair proof as another.
+    await expect(deviceList(phone).getByRole('listitem')).toHaveCount(1);
+
+    await laptop.close();
+    await expect(pairedDevice(second, 'Phone')).toContainText('Verified', { timeout: 20_000 });
+    await expect(pairedDevice(phone, 'Laptop')).toContainText('Verified', { timeout: 20_000 });
+  });
 });

@@ -71,7 +71,10 @@ export class IdbPairedDeviceStore implements PairedDeviceStore {
  */
 export const MAX_PAIRED_DEVICES = 16;
 
-export type PairedDevicesEvents = { changed: readonly PairedDevice[] };
+export type PairedDevicesEvents = {
+  /** `local`: changed through this object; `store`: read again from the store (another tab changed it). */
+  changed: { devices: readonly PairedDevice[]; source: 'local' | 'store' };
+};
 
 /** The paired devices of this browser, in pairing order, for the UI: loads once, then follows its own changes. */
 export class PairedDevices extends TypedEmitter<PairedDevicesEvents> {
@@ -87,7 +90,13 @@ export class PairedDevices extends TypedEmitter<PairedDevicesEvents> {
   }
 
   load(): Promise<void> {
-    this.loaded ??= this.store.list().then((devices) => this.set(devices));
+    this.loaded ??= this.store.list().then((devices) => this.set(devices, 'store'));
+    return this.loaded;
+  }
+
+  /** Reads the store again (another tab of the browser paired or forgot a device). */
+  refresh(): Promise<void> {
+    this.loaded = this.store.list().then((devices) => this.set(devices, 'store'));
     return this.loaded;
   }
 
@@ -117,8 +126,8 @@ export class PairedDevices extends TypedEmitter<PairedDevicesEvents> {
     this.set(this.devices.filter((d) => d.rendezvous !== rendezvous));
   }
 
-  private set(devices: readonly PairedDevice[]): void {
+  private set(devices: readonly PairedDevice[], source: 'local' | 'store' = 'local'): void {
     this.devices = [...devices].sort((a, b) => a.pairedAt - b.pairedAt);
-    this.emit('changed', this.devices);
+    this.emit('changed', { devices: this.devices, source });
   }
 }

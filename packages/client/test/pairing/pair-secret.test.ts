@@ -73,7 +73,7 @@ describe('PairedDevices', () => {
     const store = new MemoryPairedDeviceStore();
     const devices = new PairedDevices(store);
     const seen: string[][] = [];
-    devices.on('changed', (list) => seen.push(list.map((d) => d.label)));
+    devices.on('changed', ({ devices: list }) => seen.push(list.map((d) => d.label)));
     expect(await devices.add(device(2))).toBe(true);
     expect(await devices.add(device(1))).toBe(true);
     await devices.rename(device(2).rendezvous, 'Phone');

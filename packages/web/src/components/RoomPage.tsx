@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type DeviceSpace, WithDeviceSpaces } from '../home/devices/useDeviceSpaces.js';
-import { usePairedDevices } from '../home/devices/usePairedDevices.js';
+import { useDevicesHere, usePairedDevices } from '../home/devices/usePairedDevices.js';
 import { YourDevices } from '../home/devices/YourDevices.js';
 import { NearbyList, NO_LINK_PROOFS } from '../home/NearbyList.js';
 import { useRememberRoom } from '../home/recent-rooms.js';
@@ -57,6 +57,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
   const [shown, setShown] = useState<string>('room');
   // Your devices too: a paired device is listed (and reachable) from any room, on any network.
   const paired = usePairedDevices();
+  const devicesHere = useDevicesHere();
   useUnreadTitle(space.unread.total + nearby.space.unread.total);
   const roomUrl = inviteUrl(roomId, linkKey.key);
   const name = state.self?.name ?? client.name;
@@ -146,6 +147,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
                     devices={devices}
                     selected={device?.device.rendezvous}
                     scannedCode={undefined}
+                    elsewhere={!devicesHere && paired.length > 0}
                     onSelect={(d) => {
                       if (!d.peerId) return;
                       setShown(d.device.rendezvous);
@@ -171,7 +173,7 @@ export function RoomPage({ roomId }: { roomId: string }) {
   // The security context (routes, safety numbers, relay-only) for every panel of the page.
   return (
     <SecurityContext.Provider value={space.security}>
-      <WithDeviceSpaces devices={paired} relayOnly={space.relayOnly}>
+      <WithDeviceSpaces devices={devicesHere ? paired : []} relayOnly={space.relayOnly}>
         {page}
       </WithDeviceSpaces>
     </SecurityContext.Provider>

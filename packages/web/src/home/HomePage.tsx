@@ -11,7 +11,7 @@ import { SendTo, type ShareTarget } from '../pwa/SendTo.js';
 import { LinkProofContext } from '../security/LinkProofContext.js';
 import { SecurityContext } from '../security/SecurityContext.js';
 import { type DeviceSpace, WithDeviceSpaces } from './devices/useDeviceSpaces.js';
-import { usePairedDevices } from './devices/usePairedDevices.js';
+import { useDevicesHere, usePairedDevices } from './devices/usePairedDevices.js';
 import { YourDevices } from './devices/YourDevices.js';
 import { NearbyList, NO_LINK_PROOFS } from './NearbyList.js';
 import { recentRooms } from './recent-rooms.js';
@@ -25,9 +25,10 @@ import './home.css';
 export function HomePage() {
   const nearby = useNearbySpace();
   const devices = usePairedDevices();
+  const here = useDevicesHere();
   return (
-    <WithDeviceSpaces devices={devices} relayOnly={nearby.space.relayOnly}>
-      {(spaces) => <HomeScreen nearby={nearby} devices={spaces} />}
+    <WithDeviceSpaces devices={here ? devices : []} relayOnly={nearby.space.relayOnly}>
+      {(spaces) => <HomeScreen nearby={nearby} devices={spaces} elsewhere={!here && devices.length > 0} />}
     </WithDeviceSpaces>
   );
 }
@@ -46,7 +47,16 @@ function takeScannedCode(): string | undefined {
   return scanned.code;
 }
 
-function HomeScreen({ nearby, devices }: { nearby: NearbySpace; devices: readonly DeviceSpace[] }) {
+function HomeScreen({
+  nearby,
+  devices,
+  elsewhere,
+}: {
+  nearby: NearbySpace;
+  devices: readonly DeviceSpace[];
+  /** The paired devices are connected from another tab of this browser. */
+  elsewhere: boolean;
+}) {
   const { t } = useTranslation();
   const { client, state, status } = nearby;
   // Which space the columns show: Nearby's, or a paired device's (by its rendezvous).
@@ -103,6 +113,7 @@ function HomeScreen({ nearby, devices }: { nearby: NearbySpace; devices: readonl
                   devices={devices}
                   selected={device?.device.rendezvous}
                   scannedCode={scannedCode}
+                  elsewhere={elsewhere}
                   onSelect={(d) => {
                     if (!d.peerId) return;
                     setShown(d.device.rendezvous);

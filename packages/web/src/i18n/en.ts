@@ -53,6 +53,8 @@ export const en = {
     recentRoomsNone: 'Rooms you open appear here.',
   },
   devices: {
+    elsewhere:
+      'Your paired devices are connected in another Köprü tab of this browser; close it to see them here.',
     none: 'No paired devices yet. Pair your phone, tablet or another computer once: from then on they find each other on any network.',
     list: 'Paired devices',
     pair: 'Pair a device',

@@ -54,6 +54,8 @@ export const tr: Resources = {
     recentRoomsNone: 'Açtığınız odalar burada görünür.',
   },
   devices: {
+    elsewhere:
+      'Eşleştirilmiş cihazlarınız bu tarayıcıdaki başka bir Köprü sekmesinde bağlı; burada görmek için onu kapatın.',
     none: 'Henüz eşleştirilmiş cihaz yok. Telefonunuzu, tabletinizi veya başka bir bilgisayarı bir kez eşleştirin: sonra her ağda birbirlerini bulurlar.',
     list: 'Eşleştirilmiş cihazlar',
     pair: 'Cihaz eşleştir',

@@ -18,15 +18,19 @@ interface YourDevicesProps {
   onSelect: (device: DeviceSpace) => void;
   /** A code from a scanned QR link (`/#pair=123456`): claimed once, at once. */
   scannedCode: string | undefined;
+  /** Another tab of this browser is connected to the paired devices (see `useDevicesHere`). */
+  elsewhere: boolean;
 }
 
 /** "Your devices": the paired ones (online or not, verified by the pair key), pairing, renaming, forgetting. */
-export function YourDevices({ devices, selected, onSelect, scannedCode }: YourDevicesProps) {
+export function YourDevices({ devices, selected, onSelect, scannedCode, elsewhere }: YourDevicesProps) {
   const { t } = useTranslation();
   return (
     <section className="card devices-card" aria-labelledby="your-devices">
       <h2 id="your-devices">{t('home.yourDevices')}</h2>
-      {devices.length === 0 ? (
+      {elsewhere ? (
+        <p className="hint">{t('devices.elsewhere')}</p>
+      ) : devices.length === 0 ? (
         <p className="hint">{t('devices.none')}</p>
       ) : (
         <ul className="people device-list" aria-label={t('devices.list')}>
