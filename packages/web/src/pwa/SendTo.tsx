@@ -11,6 +11,7 @@ import {
   SHARE_FAILURES,
   type ShareFailure,
   type StagedShare,
+  shareProblem,
 } from './share-store.js';
 import { stageDraft } from './shared-draft.js';
 
@@ -45,14 +46,6 @@ function shareId(): string | undefined {
     shareParam = { id, done: false };
   }
   return shareParam.done ? undefined : shareParam.id;
-}
-
-/** Why a staged share cannot go as it is (nothing is sent then), or undefined when it can. */
-export function shareProblem(share: StagedShare): 'empty' | 'empty-file' | 'too-many' | undefined {
-  if (share.files.length === 0 && !share.text && !share.url && !share.title) return 'empty';
-  if (share.files.length > MAX_SHARED_FILES) return 'too-many';
-  if (share.files.some((file) => file.size === 0)) return 'empty-file';
-  return undefined;
 }
 
 /**

@@ -72,3 +72,11 @@ export function shareFromForm(form: FormData, id: string, now: number): StagedSh
       .filter((f): f is File => typeof f !== 'string' && (f.name !== '' || f.size > 0)),
   };
 }
+
+/** Why a staged share cannot go as it is (nothing is sent then), or undefined when it can. */
+export function shareProblem(share: StagedShare): 'empty' | 'empty-file' | 'too-many' | undefined {
+  if (share.files.length === 0 && !share.text && !share.url && !share.title) return 'empty';
+  if (share.files.length > MAX_SHARED_FILES) return 'too-many';
+  if (share.files.some((file) => file.size === 0)) return 'empty-file';
+  return undefined;
+}
