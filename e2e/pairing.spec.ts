@@ -162,7 +162,7 @@ test.describe('Pairing devices', () => {
     expect(await storedSecrets(phone)).toEqual([]);
   });
 
-  test('a wrong code, a used code and a malformed one say so, and pair nothing', async () => {
+  test('a wrong code, a used code and a malformed one say so, and pair nothing; the QR link pairs', async () => {
     browsers.push(await launchDevice());
     const [one] = browsers as [Browser];
     const frames: string[] = [];
@@ -186,6 +186,16 @@ test.describe('Pairing devices', () => {
       'That code was already used. Make a new one on the other device.',
     );
     await expect(deviceList(tablet)).toHaveCount(0);
+
+    // The QR code's link (`/#pair=<code>`) pairs by itself when opened.
+    await laptop.getByRole('button', { name: 'Close' }).click();
+    const scanned = await makeCode(laptop);
+    const camera = tablet.context();
+    await tablet.close();
+    const opened = await camera.newPage();
+    await opened.goto(`/#pair=${scanned}`);
+    await expect(pairedDevice(opened, 'Laptop')).toContainText('Verified', { timeout: 20_000 });
+    await expect(opened).toHaveURL(/\/$/);
   });
 
   test('pairing works in the 390×844 phone layout, with no serious accessibility violation', async () => {

@@ -153,6 +153,7 @@ test.describe('share target', () => {
     const laptopContext = await browser.newContext({ baseURL: server.url, locale: 'en-US' });
     const phone = await openControlled(phoneContext, 'Phone');
     await openHome(laptopContext, 'Laptop');
+    await phone.setViewportSize({ width: 390, height: 844 });
 
     await share(phone, [sharedFile('photo.jpg', 1000), sharedFile('empty.txt', 0)]);
     await expect(sendTo(phone).getByRole('alert')).toContainText(
@@ -167,10 +168,13 @@ test.describe('share target', () => {
     await sendTo(phone).getByRole('button', { name: 'Discard' }).click();
 
     await share(phone, [], 'https://example.org/a-link');
-    await sendTo(phone)
+    // The 390×844 phone layout: the chooser's choices are on screen.
+    const laptopChoice = sendTo(phone)
       .getByRole('list', { name: 'Send to' })
-      .getByRole('button', { name: /^Laptop/ })
-      .click();
+      .getByRole('button', { name: /^Laptop/ });
+    await laptopChoice.scrollIntoViewIfNeeded();
+    await expect(laptopChoice).toBeInViewport();
+    await laptopChoice.click();
     await expect(phone.getByRole('textbox', { name: 'Message' })).toHaveValue('https://example.org/a-link');
 
     // Without a service worker (never installed here), the server answers the POST, and the page says so.
