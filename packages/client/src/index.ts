@@ -1,7 +1,30 @@
-export { createRoomClient, type KeyValueStorage, storageProfileStore, storageTokenStore } from './browser.js';
+export {
+  createPairingMeeting,
+  createRoomClient,
+  type KeyValueStorage,
+  requestPairing,
+  storageProfileStore,
+  storageTokenStore,
+} from './browser.js';
 export { type CallOptions, wireCalls } from './call/call-wiring.js';
 export * from './call/index.js';
 export * from './chat/index.js';
+export {
+  derivePairSecret,
+  generatePairNonce,
+  PAIR_SECRET_VERSION,
+  rendezvousOf,
+  rendezvousRoomId,
+} from './pairing/pair-secret.js';
+export {
+  IdbPairedDeviceStore,
+  MAX_PAIRED_DEVICES,
+  MemoryPairedDeviceStore,
+  type PairedDevice,
+  type PairedDeviceStore,
+  PairedDevices,
+} from './pairing/paired-devices.js';
+export { PAIRING_LINGER_MS, PairingMeeting, type PairingMeetingEvents } from './pairing/pairing-meeting.js';
 export * from './peer/index.js';
 export { type ProfileStore, RoomClient, type RoomClientEvents } from './room/room-client.js';
 export {

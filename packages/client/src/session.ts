@@ -1,4 +1,4 @@
-import { isTransferMessage, type PeerMessage } from '@kopru/protocol';
+import { isPairingMessage, isTransferMessage, type PairingMessage, type PeerMessage } from '@kopru/protocol';
 import type { CallManager } from './call/call-manager.js';
 import { type CallOptions, wireCalls } from './call/call-wiring.js';
 import { ChatManager } from './chat/chat-manager.js';
@@ -27,6 +27,8 @@ export interface SessionEvents {
     linkVerifier: LinkVerifier;
   };
   'pair-state': { peerId: string; state: PeerPairState };
+  /** A pairing message (`pair-hello`, `pair-forget`) from a peer, for whoever pairs devices (`pairing/`). */
+  'pairing-message': { peerId: string; message: PairingMessage };
 }
 
 export interface SessionOptions {
@@ -232,6 +234,7 @@ export class KopruSession extends TypedEmitter<SessionEvents> {
         if (isChatFrame(message)) chat.handleMessage(peerId, message);
         else if (message.type === 'link-proof') links.handleProof(peerId, message);
         else if (isTransferMessage(message)) transfers?.handleMessage(peerId, message);
+        else if (isPairingMessage(message)) this.emit('pairing-message', { peerId, message });
       }),
       mesh.on('control-open', ({ peerId }) => {
         // The proof first: it is what a later auto-accepted offer from this peer is held against.

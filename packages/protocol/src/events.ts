@@ -9,6 +9,15 @@ import {
 } from './ice.js';
 import { LIMITS } from './limits.js';
 import {
+  type PairClaimReply,
+  type PairCreateReply,
+  pairClaimReplySchema,
+  pairClaimRequestSchema,
+  pairCreateReplySchema,
+  pairCreateRequestSchema,
+  rendezvousIdSchema,
+} from './pairing.js';
+import {
   clientKindSchema,
   displayNameSchema,
   type LeaveReason,
@@ -79,6 +88,13 @@ export type NearbyJoinRequest = z.infer<typeof nearbyJoinRequestSchema>;
 export const nearbyJoinReplySchema = joinReplySchema.omit({ roomId: true, access: true });
 export type NearbyJoinReply = z.infer<typeof nearbyJoinReplySchema>;
 
+/**
+ * Paired devices: the connection joins the rendezvous named by `rendezvous` (a hash of the pair secret, or
+ * the server's meeting id from a pairing code). Two at most; like Nearby, a connection is in one group.
+ */
+export const devicesJoinRequestSchema = nearbyJoinRequestSchema.extend({ rendezvous: rendezvousIdSchema });
+export type DevicesJoinRequest = z.infer<typeof devicesJoinRequestSchema>;
+
 export const updateRequestSchema = z
   .object({ name: displayNameSchema.optional(), status: peerStatusSchema.optional() })
   .refine((u) => u.name !== undefined || u.status !== undefined, 'nothing to update');
@@ -112,6 +128,12 @@ export interface ClientToServerEvents {
    * one or the other). `room:leave`, `peer:update` and `signal` then work within the group.
    */
   'nearby:join': (request: NearbyJoinRequest, ack: AckCallback<NearbyJoinReply>) => void;
+  /** Joins a paired-device rendezvous (see `devicesJoinRequestSchema`); the reply has no room either. */
+  'devices:join': (request: DevicesJoinRequest, ack: AckCallback<NearbyJoinReply>) => void;
+  /** A new 6-digit pairing code (2 minutes, one use) and the rendezvous where its claimer will be sent. */
+  'pair:create': (request: Record<string, never>, ack: AckCallback<PairCreateReply>) => void;
+  /** Claims a pairing code: answered with its rendezvous, or `PAIR_CODE_WRONG`/`_EXPIRED`/`_USED`. */
+  'pair:claim': (request: { code: string }, ack: AckCallback<PairClaimReply>) => void;
   'room:leave': (request: Record<string, never>, ack: AckCallback<null>) => void;
   'peer:update': (request: UpdateRequest, ack: AckCallback<PeerInfo>) => void;
   /**
@@ -140,6 +162,9 @@ export interface ServerToClientEvents {
 export const clientEventSchemas = {
   'room:join': joinRequestSchema,
   'nearby:join': nearbyJoinRequestSchema,
+  'devices:join': devicesJoinRequestSchema,
+  'pair:create': pairCreateRequestSchema,
+  'pair:claim': pairClaimRequestSchema,
   'room:leave': z.object({}).strict(),
   'peer:update': updateRequestSchema,
   signal: signalRequestSchema,
@@ -160,6 +185,9 @@ export const clientReplySchemas = {
   'room:set-password': roomAccessSchema,
   'ice:refresh': iceRefreshReplySchema,
   'nearby:join': nearbyJoinReplySchema,
+  'devices:join': nearbyJoinReplySchema,
+  'pair:create': pairCreateReplySchema,
+  'pair:claim': pairClaimReplySchema,
 } as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;
 
 /** The acknowledgement around a reply: its data on success, the server's `{ code, message }` otherwise. */

@@ -3,6 +3,7 @@ export * from './events.js';
 export * from './ice.js';
 export * from './ids.js';
 export * from './limits.js';
+export * from './pairing.js';
 export * from './peer-messages.js';
 export * from './presence.js';
 export * from './room-access.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { callMessageSchemas } from './call-messages.js';
+import { pairForgetSchema, pairHelloSchema } from './pairing.js';
 import { transferMessageSchemas } from './transfer-messages.js';
 
 export * from './call-messages.js';
@@ -70,6 +71,8 @@ export type LinkProofMessage = z.infer<typeof linkProofSchema>;
 export const peerMessageSchema = z.discriminatedUnion('type', [
   chatMessageSchema,
   linkProofSchema,
+  pairHelloSchema,
+  pairForgetSchema,
   chatAckSchema,
   chatReadSchema,
   typingSchema,

@@ -30,6 +30,9 @@ describe('event maps', () => {
     expectTypeOf<keyof ClientToServerEvents>().toEqualTypeOf<
       | 'room:join'
       | 'nearby:join'
+      | 'devices:join'
+      | 'pair:create'
+      | 'pair:claim'
       | 'room:leave'
       | 'peer:update'
       | 'signal'

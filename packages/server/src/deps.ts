@@ -1,6 +1,7 @@
 import type { IceServer } from '@kopru/protocol';
 import type { Logger } from 'pino';
 import type { PresenceStore } from './presence/store.js';
+import type { PairingCodes } from './security/pairing-codes.js';
 import type { PasswordHasher } from './security/password-hash.js';
 import type { RateLimitStore } from './security/rate-limit-store.js';
 import type { RateLimits } from './security/rate-limits.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStore;
   /** Overrides of `DEFAULT_RATE_LIMITS` (tests; operators set `MAX_CONNECTIONS_PER_IP`). */
   rateLimits?: Partial<RateLimits>;
+  /** Live pairing codes; a fresh in-memory set (crypto-random codes) when omitted. */
+  pairingCodes?: PairingCodes;
   /** Room password hashing; salted scrypt when omitted. */
   passwordHasher?: PasswordHasher;
   /** Origins besides our own that may open a socket.io connection (`ALLOWED_ORIGINS`); `*` allows any. */

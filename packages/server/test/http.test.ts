@@ -49,6 +49,16 @@ describe('HTTP', () => {
     expect(second.headers.get('location')).not.toBe(location);
   });
 
+  it('POST /share without a service worker redirects (303) home, saying the share could not be kept', async () => {
+    const server = await startServer();
+    const form = new FormData();
+    form.append('files', new Blob([new Uint8Array(1024)]), 'photo.jpg');
+    form.append('text', 'hello');
+    const res = await fetch(`${server.url}/share`, { method: 'POST', body: form, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/?share=unavailable');
+  });
+
   it('sends the security headers: a strict CSP, nosniff, no framing, no X-Powered-By', async () => {
     const server = await startServer();
 

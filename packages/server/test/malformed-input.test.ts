@@ -49,6 +49,23 @@ const SPECIFIC_BAD: Record<keyof ClientToServerEvents, (to: string) => unknown[]
     { name: 'Alice', sessionToken: 42 },
     { name: 'Alice\u202e' },
   ],
+  'devices:join': () => [
+    { name: 'Alice' },
+    { name: 'Alice', rendezvous: '' },
+    { name: 'Alice', rendezvous: 'x'.repeat(42) },
+    { name: 'Alice', rendezvous: `${'x'.repeat(42)}:` },
+    { name: 'Alice', rendezvous: 42 },
+    { rendezvous: 'x'.repeat(43) },
+  ],
+  'pair:create': () => [{ code: '123456' }, { rendezvous: 'x'.repeat(43) }],
+  'pair:claim': () => [
+    {},
+    { code: 123456 },
+    { code: '12345' },
+    { code: '1234567' },
+    { code: '12345a' },
+    { code: ' 123456' },
+  ],
   'room:leave': () => [{ reason: 'bye' }, { roomId: newRoomId() }],
   'peer:update': () => [{}, { name: null }, { name: '' }, { status: 3 }, { name: 'A', status: 'gone' }],
   signal: (to) => [
@@ -156,6 +173,9 @@ describe('wrong arity and missing acknowledgements', () => {
     const valid: Record<keyof ClientToServerEvents, unknown> = {
       'room:join': { roomId: newRoomId(), name: 'Subject' },
       'nearby:join': { name: 'Subject' },
+      'devices:join': { name: 'Subject', rendezvous: 'r'.repeat(43) },
+      'pair:create': {},
+      'pair:claim': { code: '123456' },
       'room:leave': {},
       'peer:update': { name: 'Renamed' },
       signal: { to: o.self.peerId, data: RESET },

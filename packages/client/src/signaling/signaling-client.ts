@@ -70,6 +70,8 @@ export interface SignalingOptions {
   roomId: string;
   /** Join the Nearby group of this connection's address (`nearby:join`) instead of a room. */
   nearby?: boolean;
+  /** Join this paired-device rendezvous (`devices:join`) instead of a room. */
+  rendezvous?: string;
   /** Read at each (re)join, so a rename while offline is not lost. */
   profile: () => { name: string; status: PeerStatus };
   tokens: TokenStore;
@@ -170,28 +172,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<ReplyOf<E>> {
-    const timed = this.opts.socket.timeout(this.timeoutMs);
-    // The typed emitWithAck cannot express "the ack's argument for event E"; the reply is parsed below.
-    const emit = timed.emitWithAck.bind(timed) as unknown as (event: E, payload: unknown) => Promise<unknown>;
-    let answer: unknown;
-    try {
-      answer = await emit(event, payload);
-    } catch (cause) {
-      throw new AppError('INTERNAL', `${event}: no answer from the server`, { cause });
-    }
-    const parsed = ackSchema(clientReplySchemas[event]).safeParse(answer);
-    if (!parsed.success) {
-      throw new AppError('INVALID_REPLY', `${event}: unexpected reply (${z.prettifyError(parsed.error)})`, {
-        cause: parsed.error,
-      });
-    }
-    const reply = parsed.data;
-    if (!reply.ok) {
-      const { code, message, retryAfterMs } = reply.error;
-      throw new AppError(code, message, retryAfterMs === undefined ? undefined : { retryAfterMs });
-    }
-    // Parsed by the schema of event E; TypeScript cannot narrow the lookup by a generic key.
-    return reply.data as ReplyOf<E>;
+    return requestOver(this.opts.socket, event, payload, this.timeoutMs);
   }
 
   /**
@@ -247,13 +228,16 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         ...(this.opts.client ? { client: this.opts.client } : {}),
         ...(sessionToken ? { sessionToken } : {}),
       };
-      const reply: JoinReply = this.opts.nearby
-        ? { roomId: this.opts.roomId, ...(await this.request('nearby:join', profile)) }
-        : await this.request('room:join', {
-            roomId: this.opts.roomId,
-            ...profile,
-            ...(password ? { password } : {}),
-          });
+      const { rendezvous } = this.opts;
+      const reply: JoinReply = rendezvous
+        ? { roomId: this.opts.roomId, ...(await this.request('devices:join', { ...profile, rendezvous })) }
+        : this.opts.nearby
+          ? { roomId: this.opts.roomId, ...(await this.request('nearby:join', profile)) }
+          : await this.request('room:join', {
+              roomId: this.opts.roomId,
+              ...profile,
+              ...(password ? { password } : {}),
+            });
       this.opts.tokens.set(reply.sessionToken);
       this.joined = true;
       // Queued signals go out before anything a `joined` listener sends (e.g. an ICE restart):
@@ -315,4 +299,38 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       },
     );
   }
+}
+
+/**
+ * One request over a socket, its reply parsed with the event's schema: the data, or the server's AppError
+ * (`INTERNAL` when no answer came within `timeoutMs`, `INVALID_REPLY` for a reply of the wrong shape).
+ */
+export async function requestOver<E extends keyof ClientToServerEvents>(
+  socket: ClientSocket,
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0],
+  timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+): Promise<ReplyOf<E>> {
+  const timed = socket.timeout(timeoutMs);
+  // The typed emitWithAck cannot express "the ack's argument for event E"; the reply is parsed below.
+  const emit = timed.emitWithAck.bind(timed) as unknown as (event: E, payload: unknown) => Promise<unknown>;
+  let answer: unknown;
+  try {
+    answer = await emit(event, payload);
+  } catch (cause) {
+    throw new AppError('INTERNAL', `${event}: no answer from the server`, { cause });
+  }
+  const parsed = ackSchema(clientReplySchemas[event]).safeParse(answer);
+  if (!parsed.success) {
+    throw new AppError('INVALID_REPLY', `${event}: unexpected reply (${z.prettifyError(parsed.error)})`, {
+      cause: parsed.error,
+    });
+  }
+  const reply = parsed.data;
+  if (!reply.ok) {
+    const { code, message, retryAfterMs } = reply.error;
+    throw new AppError(code, message, retryAfterMs === undefined ? undefined : { retryAfterMs });
+  }
+  // Parsed by the schema of event E; TypeScript cannot narrow the lookup by a generic key.
+  return reply.data as ReplyOf<E>;
 }

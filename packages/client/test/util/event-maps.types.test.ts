@@ -16,7 +16,7 @@ import { TypedEmitter } from '../../src/util/typed-emitter.js';
 
 describe('event maps are closed', () => {
   it('name exactly their events', () => {
-    expectTypeOf<keyof SessionEvents>().toEqualTypeOf<'ready' | 'pair-state'>();
+    expectTypeOf<keyof SessionEvents>().toEqualTypeOf<'ready' | 'pair-state' | 'pairing-message'>();
     expectTypeOf<keyof SignalingEvents>().toEqualTypeOf<
       | 'status'
       | 'joined'

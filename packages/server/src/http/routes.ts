@@ -73,6 +73,12 @@ export function createHttpApp(
     res.redirect(302, `/r/${deps.ids.roomId()}#new`);
   });
 
+  // The manifest's share target without a service worker (a self-signed server, or before it installed):
+  // nothing can be kept, so the home screen says so. With one, the worker answers and this never runs.
+  app.post('/share', (_req, res) => {
+    res.redirect(303, '/?share=unavailable');
+  });
+
   const webDir = deps.webDir;
   const indexHtml = webDir ? path.join(webDir, 'index.html') : undefined;
   if (webDir && indexHtml && existsSync(indexHtml)) {

@@ -5,6 +5,8 @@ import type { KopruServer, KopruSocket } from '../socket/types.js';
 import { registerAccessHandlers } from './access-handlers.js';
 import { type ConnectionGuard, installConnectionGuard } from './connection-guard.js';
 import { guardEvents } from './event-guard.js';
+import { PairingCodes } from './pairing-codes.js';
+import { registerPairingHandlers } from './pairing-handlers.js';
 import { scryptHasher } from './password-hash.js';
 import { MemoryRateLimitStore } from './rate-limit-store.js';
 import { mergeRateLimits } from './rate-limits.js';
@@ -17,7 +19,7 @@ export interface Security {
   gate: RoomGate;
   /** Per-connection guards; call first on each connection, before any handler is registered. */
   guard(socket: KopruSocket): void;
-  /** Handlers for `room:set-password` and `ice:refresh`. */
+  /** Handlers for `room:set-password`, `ice:refresh`, `pair:create` and `pair:claim`. */
   registerHandlers(socket: KopruSocket): void;
   /** The join handler's admission check (see `RoomHandlerHooks.admit`). */
   admit(
@@ -49,6 +51,7 @@ export function createSecurity(io: KopruServer, deps: AppDeps, onError?: (code: 
     logger,
   });
   const tamper = sdpTamperHook(deps, logger);
+  const pairingCodes = deps.pairingCodes ?? new PairingCodes();
   return {
     connections,
     gate,
@@ -66,6 +69,7 @@ export function createSecurity(io: KopruServer, deps: AppDeps, onError?: (code: 
     },
     registerHandlers(socket) {
       registerAccessHandlers(socket, deps, gate, onError);
+      registerPairingHandlers(socket, deps, pairingCodes, gate, connections.addressOf, onError);
     },
     admitNearby(socket) {
       return gate.admitNearby(connections.addressOf(socket));

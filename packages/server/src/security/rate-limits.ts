@@ -14,6 +14,10 @@ export interface RateLimits {
   /** Attempts with a password at a protected room: the brute-force brake, per connection and per address. */
   passwordPerConnection: BucketRule;
   passwordPerAddress: BucketRule;
+  /** New pairing codes per client address (each is a live entry for two minutes). */
+  pairCodesPerAddress: BucketRule;
+  /** Pairing code claims per client address: with the per-code limit, the brake on guessing codes. */
+  pairClaimsPerAddress: BucketRule;
   /** Open socket.io connections per client address on one node. */
   connectionsPerAddress: number;
 }
@@ -31,6 +35,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   perEvent: {
     'room:join': { capacity: 30, refillPerSecond: 1 },
     'nearby:join': { capacity: 30, refillPerSecond: 1 },
+    // One per paired device at each (re)connect: a handful of devices, a few reconnects a minute.
+    'devices:join': { capacity: 60, refillPerSecond: 2 },
+    'pair:create': { capacity: 20, refillPerSecond: 0.2 },
+    'pair:claim': { capacity: 20, refillPerSecond: 0.2 },
     'room:leave': { capacity: 30, refillPerSecond: 1 },
     'peer:update': { capacity: 30, refillPerSecond: 2 },
     signal: { capacity: 600, refillPerSecond: 100 },
@@ -46,6 +54,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   // an hour, against passwords that scrypt makes costly to test offline too.
   passwordPerConnection: { capacity: 5, refillPerSecond: 0.1 },
   passwordPerAddress: { capacity: 20, refillPerSecond: 1 / 3 },
+  // Pairing is rare: a few codes in a row (one expired while looking for the phone), then one a minute.
+  pairCodesPerAddress: { capacity: 10, refillPerSecond: 1 / 60 },
+  // 10 quick tries (typos), then one every 10 s: a million codes are not guessed at that rate.
+  pairClaimsPerAddress: { capacity: 10, refillPerSecond: 0.1 },
   connectionsPerAddress: 100,
 };
 
@@ -57,6 +69,9 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 export const PAYLOAD_CAPS: Record<KnownEvent | 'unknown', number> = {
   'room:join': 4 * 1024,
   'nearby:join': 4 * 1024,
+  'devices:join': 4 * 1024,
+  'pair:create': 1024,
+  'pair:claim': 1024,
   'room:leave': 1024,
   'peer:update': 1024,
   signal: LIMITS.maxFrameBytes,

@@ -71,6 +71,13 @@ export class RoomGate {
     await this.take(`join:${address}`, this.opts.limits.joinsPerAddress, 'joins from your address');
   }
 
+  /** Throws `RATE_LIMITED` when the address made (`create`) or tried (`claim`) too many pairing codes. */
+  async admitPairing(kind: 'create' | 'claim', address: string): Promise<void> {
+    const { pairCodesPerAddress, pairClaimsPerAddress } = this.opts.limits;
+    if (kind === 'create') await this.take(`pair-create:${address}`, pairCodesPerAddress, 'pairing codes');
+    else await this.take(`pair-claim:${address}`, pairClaimsPerAddress, 'pairing code tries');
+  }
+
   /** The owner sets (or with `null` removes) the password. */
   async setPassword(roomId: string, peerId: string, password: string | null): Promise<RoomAccess> {
     const record = await this.opts.access.get(roomId);

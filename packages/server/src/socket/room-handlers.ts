@@ -36,6 +36,11 @@ export interface RoomHandlerHooks {
   addressOf?: (socket: KopruSocket) => string;
 }
 
+/** Presence keys of paired-device rendezvous; room ids cannot contain `:`, so no room join reaches one. */
+const DEVICES_KEY_PREFIX = 'devices:';
+/** A rendezvous is one pair's: its two devices. */
+const PAIRED_DEVICES_PER_RENDEZVOUS = 2;
+
 /** Evictions one Nearby join may make before giving up (others joining at the same moment refill it). */
 const MAX_CROWDED_PASSES = 3;
 
@@ -193,6 +198,27 @@ export function createRoomHandlers(io: KopruServer, deps: AppDeps, hooks: RoomHa
           capacity: nearby.max,
           crowded: true,
           device: deviceKindOf(socket.request.headers['user-agent']),
+          admit: async () => {
+            await hooks.admitNearby?.(socket);
+            return undefined;
+          },
+        });
+        return reply;
+      },
+      onError,
+    );
+
+    onValidated(
+      socket,
+      'devices:join',
+      log,
+      async (request): Promise<NearbyJoinReply> => {
+        // Named by the client, but only the two holders of the pair secret (or of a pairing code's
+        // meeting id) know the name; a third connection that learned it gets no further than this group,
+        // and the pair proof (docs/security.md#pairing) tells the devices it is not theirs.
+        const { rendezvous, ...profile } = request;
+        const { reply } = await enter(socket, `${DEVICES_KEY_PREFIX}${rendezvous}`, profile, {
+          capacity: PAIRED_DEVICES_PER_RENDEZVOUS,
           admit: async () => {
             await hooks.admitNearby?.(socket);
             return undefined;

@@ -10,6 +10,7 @@ import { type FormEvent, lazy, Suspense, useEffect, useRef, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { type SessionFacade, useConversation, useTyping } from '../hooks/useSession.js';
 import { useTransfers } from '../hooks/useTransfers.js';
+import { takeDraft } from '../pwa/shared-draft.js';
 import { Avatar } from './Avatar.js';
 import { CallButtons } from './call/CallButtons.js';
 import { MessageText } from './MessageText.js';
@@ -70,6 +71,11 @@ export function ConversationPanel(props: ConversationPanelProps) {
   const messages = useConversation(chat, id);
   const typing = useTyping(chat, id);
   const [draft, setDraft] = useState('');
+  // Text shared from another app ("Send to…") waits in the message box of the conversation it went to.
+  useEffect(() => {
+    const shared = takeDraft(id);
+    if (shared) setDraft(shared);
+  }, [id]);
   const [error, setError] = useState<string>();
   const logRef = useRef<HTMLDivElement>(null);
   const isRoom = conversationId === ROOM_CONVERSATION_ID;

@@ -1,3 +1,4 @@
+import { sortedPeers } from '@kopru/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HelpDialog } from '../components/HelpDialog.js';
@@ -6,10 +7,15 @@ import { PeerSpaceAlerts, PeerSpaceColumns, skipToConversation } from '../compon
 import { Brand } from '../components/RoomLayout.js';
 import { SelfCard } from '../components/SelfCard.js';
 import { useUnreadTitle } from '../hooks/useAttention.js';
+import { SendTo, type ShareTarget } from '../pwa/SendTo.js';
+import { LinkProofContext } from '../security/LinkProofContext.js';
 import { SecurityContext } from '../security/SecurityContext.js';
-import { NearbyList } from './NearbyList.js';
+import { type DeviceSpace, WithDeviceSpaces } from './devices/useDeviceSpaces.js';
+import { useDevicesHere, usePairedDevices } from './devices/usePairedDevices.js';
+import { YourDevices } from './devices/YourDevices.js';
+import { NearbyList, NO_LINK_PROOFS } from './NearbyList.js';
 import { recentRooms } from './recent-rooms.js';
-import { useNearbySpace } from './useNearby.js';
+import { type NearbySpace, useNearbySpace } from './useNearby.js';
 import './home.css';
 
 /**
@@ -17,10 +23,48 @@ import './home.css';
  * session, chat, transfer and call machinery as a room), Your devices, Start a room and recent rooms.
  */
 export function HomePage() {
-  const { t } = useTranslation();
   const nearby = useNearbySpace();
-  const { client, state, status, space } = nearby;
-  useUnreadTitle(space.unread.total);
+  const devices = usePairedDevices();
+  const here = useDevicesHere();
+  return (
+    <WithDeviceSpaces devices={here ? devices : []} relayOnly={nearby.space.relayOnly}>
+      {(spaces) => <HomeScreen nearby={nearby} devices={spaces} elsewhere={!here && devices.length > 0} />}
+    </WithDeviceSpaces>
+  );
+}
+
+/**
+ * `#pair=123456`: the link in a pairing QR code. Read once per page load (the home screen remounts when a
+ * paired device is added or loaded), then taken out of the address bar; claimed by `ClaimForm` once.
+ */
+let scanned: { code: string | undefined } | undefined;
+function takeScannedCode(): string | undefined {
+  if (!scanned) {
+    scanned = { code: /^#pair=(\d{6})$/.exec(window.location.hash)?.[1] };
+    if (scanned.code)
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return scanned.code;
+}
+
+function HomeScreen({
+  nearby,
+  devices,
+  elsewhere,
+}: {
+  nearby: NearbySpace;
+  devices: readonly DeviceSpace[];
+  /** The paired devices are connected from another tab of this browser. */
+  elsewhere: boolean;
+}) {
+  const { t } = useTranslation();
+  const { client, state, status } = nearby;
+  // Which space the columns show: Nearby's, or a paired device's (by its rendezvous).
+  const [shown, setShown] = useState<string>('nearby');
+  const device = devices.find((d) => d.device.rendezvous === shown);
+  const space = device?.space ?? nearby.space;
+  const [scannedCode] = useState(takeScannedCode);
+  useUnreadTitle(nearby.space.unread.total + devices.reduce((sum, d) => sum + d.space.unread.total, 0));
   const [helpOpen, setHelpOpen] = useState(false);
 
   const page = (
@@ -37,39 +81,88 @@ export function HomePage() {
           <LanguageSwitch />
         </nav>
       </header>
-      <PeerSpaceAlerts space={space} />
-      <PeerSpaceColumns
-        space={space}
-        people={
-          <>
-            <SelfCard
-              client={client}
-              name={state.self?.name ?? client.name}
-              selfId={state.self?.peerId}
-              status={status}
-            />
-            <NearbyList nearby={nearby} shown onSelect={space.select} />
-            <YourDevices />
-            <StartRoom />
-            <RecentRooms />
-          </>
-        }
-      />
+      <PeerSpaceAlerts space={nearby.space} onShow={() => setShown('nearby')} />
+      {devices.map((d) => (
+        <LinkProofContext.Provider key={d.device.rendezvous} value={d.proofs}>
+          <PeerSpaceAlerts space={d.space} onShow={() => setShown(d.device.rendezvous)} />
+        </LinkProofContext.Provider>
+      ))}
+      <SecurityContext.Provider value={space.security}>
+        <LinkProofContext.Provider value={device?.proofs ?? NO_LINK_PROOFS}>
+          <PeerSpaceColumns
+            space={space}
+            people={
+              <>
+                <SecurityContext.Provider value={nearby.space.security}>
+                  <SelfCard
+                    client={client}
+                    name={state.self?.name ?? client.name}
+                    selfId={state.self?.peerId}
+                    status={status}
+                  />
+                </SecurityContext.Provider>
+                <NearbyList
+                  nearby={nearby}
+                  shown={!device}
+                  onSelect={(peerId) => {
+                    setShown('nearby');
+                    nearby.space.select(peerId);
+                  }}
+                />
+                <YourDevices
+                  devices={devices}
+                  selected={device?.device.rendezvous}
+                  scannedCode={scannedCode}
+                  elsewhere={elsewhere}
+                  onSelect={(d) => {
+                    if (!d.peerId) return;
+                    setShown(d.device.rendezvous);
+                    d.space.select(d.peerId);
+                  }}
+                />
+                <StartRoom />
+                <RecentRooms />
+              </>
+            }
+          />
+        </LinkProofContext.Provider>
+      </SecurityContext.Provider>
+      <SendTo targets={shareTargets(nearby, devices, setShown)} />
       <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
-  return <SecurityContext.Provider value={space.security}>{page}</SecurityContext.Provider>;
+  return <SecurityContext.Provider value={nearby.space.security}>{page}</SecurityContext.Provider>;
 }
 
-/** Paired devices: not built yet, and the card says so instead of showing an empty list. */
-function YourDevices() {
-  const { t } = useTranslation();
-  return (
-    <section className="card" aria-labelledby="your-devices">
-      <h2 id="your-devices">{t('home.yourDevices')}</h2>
-      <p className="hint">{t('home.yourDevicesNone')}</p>
-    </section>
+/** Who a share can go to: the devices in Nearby, and the paired devices online now. */
+function shareTargets(
+  nearby: NearbySpace,
+  devices: readonly DeviceSpace[],
+  setShown: (shown: string) => void,
+): ShareTarget[] {
+  const near: ShareTarget[] = sortedPeers(nearby.state).map((peer) => ({
+    key: `nearby:${peer.peerId}`,
+    name: peer.name,
+    group: 'nearby',
+    space: nearby.space,
+    peerId: peer.peerId,
+    show: () => setShown('nearby'),
+  }));
+  const paired: ShareTarget[] = devices.flatMap((d) =>
+    d.peerId
+      ? [
+          {
+            key: `device:${d.device.rendezvous}`,
+            name: d.device.label,
+            group: 'devices' as const,
+            space: d.space,
+            peerId: d.peerId,
+            show: () => setShown(d.device.rendezvous),
+          },
+        ]
+      : [],
   );
+  return [...paired, ...near];
 }
 
 function StartRoom() {

@@ -37,6 +37,7 @@ export class SessionFacade extends TypedEmitter<SessionEvents> {
     this.offs = [
       session.on('ready', (event) => this.emit('ready', event)),
       session.on('pair-state', (event) => this.emit('pair-state', event)),
+      session.on('pairing-message', (event) => this.emit('pairing-message', event)),
     ];
     const current = session.current;
     if (current) this.emit('ready', current);

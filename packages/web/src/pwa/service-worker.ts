@@ -7,6 +7,8 @@
  * that waits until the page asks it to take over ("Reload to update").
  */
 
+import { putShare, shareFromForm } from './share-store.js';
+
 declare const PRECACHE: readonly string[];
 declare const VERSION: string;
 
@@ -45,11 +47,40 @@ async function navigate(request: Request): Promise<Response> {
   }
 }
 
+/** The manifest's `share_target` action: where the share sheet POSTs what the user shared. */
+const SHARE_ACTION = '/share';
+
+/**
+ * The share sheet's POST (multipart: title, text, url, files): kept in IndexedDB, then the home screen
+ * opens with `?share=<id>` and offers it ("Send to…"). A share that cannot be kept (the browser's storage
+ * quota) is refused whole, and the page says so.
+ */
+async function receiveShare(request: Request): Promise<Response> {
+  let where = '/?share=unavailable';
+  try {
+    const share = shareFromForm(await request.formData(), crypto.randomUUID(), Date.now());
+    try {
+      await putShare(share);
+      where = `/?share=${share.id}`;
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'QuotaExceededError') where = '/?share=too-large';
+      else throw error;
+    }
+  } catch (error) {
+    console.error('share not received', error);
+  }
+  return Response.redirect(where, 303);
+}
+
 sw.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin) return;
+  if (request.method === 'POST' && url.pathname === SHARE_ACTION) {
+    event.respondWith(receiveShare(request));
+    return;
+  }
+  if (request.method !== 'GET') return;
   if (request.mode === 'navigate' && (url.pathname === '/' || url.pathname.startsWith('/r/'))) {
     event.respondWith(navigate(request));
   } else if (PRECACHED.has(url.pathname)) {

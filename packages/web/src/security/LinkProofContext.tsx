@@ -9,6 +9,8 @@ export interface LinkProofView {
   states: ReadonlyMap<string, LinkProofState>;
   /** The invite link carried a damaged key (shown once). */
   damagedLink: boolean;
+  /** What the key is: a room's invite-link key (default), or a paired device's pair secret (`pairProof.*` texts). */
+  kind?: 'link' | 'pair';
 }
 
 export const LinkProofContext = createContext<LinkProofView>({

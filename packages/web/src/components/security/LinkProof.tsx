@@ -1,37 +1,40 @@
 import type { PeerInfo } from '@kopru/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLinkProofs } from '../../security/LinkProofContext.js';
+import { type LinkProofView, useLinkProofs } from '../../security/LinkProofContext.js';
+
+/** The texts of the proof in force: a room's invite link, or a paired device's key. */
+const texts = (kind: LinkProofView['kind']) => (kind === 'pair' ? 'pairProof' : 'linkProof');
 
 /** For a person in the list: verified by invite link, not confirmed (a failed proof), or not verified. */
 export function LinkProofBadge({ peerId }: { peerId: string }) {
   const { t } = useTranslation();
-  const { hasKey, states } = useLinkProofs();
+  const { hasKey, states, kind } = useLinkProofs();
   const state = states.get(peerId);
   if (!hasKey || !state) return null;
   if (state === 'verified') {
     return (
       <span className="link-verified-badge">
         <span aria-hidden="true">🛡 </span>
-        {t('linkProof.verified')}
+        {t(`${texts(kind)}.verified`)}
       </span>
     );
   }
   if (state === 'failed')
-    return <span className="changed-badge link-failed-badge">⚠ {t('linkProof.notConfirmed')}</span>;
-  return <span className="link-unverified-badge">{t('linkProof.notVerified')}</span>;
+    return <span className="changed-badge link-failed-badge">⚠ {t(`${texts(kind)}.notConfirmed`)}</span>;
+  return <span className="link-unverified-badge">{t(`${texts(kind)}.notVerified`)}</span>;
 }
 
 /** In a conversation with one person: the proof's outcome, the alarm when it failed. */
 export function LinkProofNotice({ peer }: { peer: PeerInfo }) {
   const { t } = useTranslation();
-  const { hasKey, states } = useLinkProofs();
+  const { hasKey, states, kind } = useLinkProofs();
   const state = states.get(peer.peerId);
   if (!hasKey || !state) return null;
   if (state === 'failed') {
     return (
       <p className="security-alert" role="alert">
-        {t('linkProof.failed')}
+        {t(`${texts(kind)}.failed`)}
       </p>
     );
   }
@@ -39,14 +42,14 @@ export function LinkProofNotice({ peer }: { peer: PeerInfo }) {
     return (
       <p className="link-proof-line link-verified-badge">
         <span aria-hidden="true">🛡 </span>
-        {t('linkProof.verified')}
+        {t(`${texts(kind)}.verified`)}
       </p>
     );
   }
   return (
     <p className="link-proof-line hint">
-      {t('linkProof.notVerified')}
-      {state === 'missing' && <> · {t('linkProof.missing', { name: peer.name })}</>}
+      {t(`${texts(kind)}.notVerified`)}
+      {state === 'missing' && <> · {t(`${texts(kind)}.missing`, { name: peer.name })}</>}
     </p>
   );
 }
@@ -79,9 +82,9 @@ export function LinkProofSummary({
 /** On a call tile: the warning when this person's connection could not be confirmed with the link. */
 export function LinkProofTileWarning({ peerId }: { peerId: string }) {
   const { t } = useTranslation();
-  const { hasKey, states } = useLinkProofs();
+  const { hasKey, states, kind } = useLinkProofs();
   if (!hasKey || states.get(peerId) !== 'failed') return null;
-  return <p className="tile-warning">⚠ {t('linkProof.tileWarning')}</p>;
+  return <p className="tile-warning">⚠ {t(`${texts(kind)}.tileWarning`)}</p>;
 }
 
 /** Once per page: the invite link's key was damaged, the room opened without it. */
