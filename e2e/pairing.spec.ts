@@ -154,8 +154,8 @@ test.describe('Pairing devices', () => {
     expect((await saveAndHash(phone, card, 'holiday.jpg')).sha256).toBe(file.sha256);
     expect(frames.filter((f) => f.includes(secret as string))).toEqual([]);
 
-    // Forget device: gone on both sides, and from both browsers' storage.
-    await laptop.getByRole('button', { name: 'Forget device: Phone' }).click();
+    // Unpair: gone on both sides, and from both browsers' storage.
+    await laptop.getByRole('button', { name: 'Unpair: Phone' }).click();
     await expect(deviceList(laptop)).toHaveCount(0);
     await expect(deviceList(phone)).toHaveCount(0, { timeout: 10_000 });
     expect(await storedSecrets(laptop)).toEqual([]);
@@ -224,7 +224,7 @@ test.describe('Pairing devices', () => {
     await expect(pairedDevice(phone, 'Laptop')).toContainText('Verified', { timeout: 20_000 });
     for (const control of [
       pairedDevice(phone, 'Laptop'),
-      phone.getByRole('button', { name: 'Forget device: Laptop' }),
+      phone.getByRole('button', { name: 'Unpair: Laptop' }),
     ]) {
       await control.scrollIntoViewIfNeeded();
       await expect(control).toBeInViewport();

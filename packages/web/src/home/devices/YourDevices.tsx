@@ -6,7 +6,7 @@ import type { DeviceSpace } from './useDeviceSpaces.js';
 import { pairedDevices, pairingFlow, usePairingState } from './usePairedDevices.js';
 
 /**
- * How long "Forget device" waits for the other device to confirm (by leaving the rendezvous, having
+ * How long "Unpair" waits for the other device to confirm (by leaving the rendezvous, having
  * forgotten the pair) before forgetting it here anyway: one DataChannel message and a socket.io leave.
  */
 const FORGET_CONFIRM_MS = 3_000;

@@ -104,7 +104,7 @@ function useDeviceSpace(device: PairedDevice, relayOnly: RelayOnlySetting): Devi
 }
 
 /**
- * "Forget device" on the other side: honoured only from a peer that proved the pair secret on this very
+ * "Unpair" on the other side: honoured only from a peer that proved the pair secret on this very
  * connection (anyone else in the rendezvous, the server included, cannot unpair us). Forgetting here ends
  * our presence in the rendezvous, which is what tells the other side we got it.
  */
