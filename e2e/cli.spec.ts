@@ -16,7 +16,9 @@ import {
   acceptOffer,
   chooseFiles,
   makeFile,
+  receivedFrames,
   recordFileFrames,
+  recordReceivedFileFrames,
   saveAndHash,
   scratchDir,
   sentFrames,
@@ -238,6 +240,46 @@ test.describe('kopru on the command line', () => {
     const resent = after.reduce((sum, f) => sum + f.bytes, 0);
     expect(resent).toBeLessThan(0.7 * file.size);
     expect(Math.min(...after.map((f) => f.offset))).toBeGreaterThan(0.25 * file.size);
+  });
+
+  test("a sending CLI killed (SIGKILL) at ~40 % and run again with the same file continues from the browser's checkpoint", async ({
+    browser,
+    roomId,
+  }) => {
+    test.slow();
+    const file = makeFile(scratchDir(), 'resend.bin', 120 * MiB);
+    const a = await openPerson(browser, roomId, { onPage: recordReceivedFileFrames });
+    await rename(a.page, 'Ada');
+    const args = ['send', roomLink(roomId), file.path, '--name', 'Kaan', '--to', 'Ada', '--json'];
+    const first = runCli(args);
+    await openConversationWith(a.page, 'Kaan');
+    await acceptOffer(a.page);
+    await first.waitFor((e) => e.event === 'progress' && Number(e.doneBytes) >= 0.4 * file.size, 120_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const before = await receivedFrames(a.page);
+    const reachedBefore = Math.max(...before.map((f) => f.offset + f.bytes));
+    expect(reachedBefore).toBeGreaterThan(0.3 * file.size);
+
+    const second = runCli(args);
+    const resuming = await second.waitFor((e) => e.event === 'resuming', 60_000);
+    expect(resuming).toMatchObject({ to: 'Ada', totalBytes: file.size });
+    expect(await exitOf(second)).toBe(0);
+    const card = transfers(a.page).first();
+    await expect(card).toContainText('Complete: every file verified');
+    expect((await saveAndHash(a.page, card, file.name)).sha256).toBe(file.sha256);
+    // On the wire, as the browser received it: the second run started where the browser's file ended
+    // (its checkpoint), not at zero, and sent only what was missing.
+    const after = (await receivedFrames(a.page)).slice(before.length);
+    const resumedAt = Math.min(...after.map((f) => f.offset));
+    const resent = after.reduce((sum, f) => sum + f.bytes, 0);
+    test.info().annotations.push({
+      type: 'resume',
+      description: `received ${reachedBefore} bytes before the kill; resumed at ${resumedAt}; ${resent} bytes after`,
+    });
+    expect(resumedAt).toBeGreaterThan(0.25 * file.size);
+    expect(resent).toBeLessThan(0.75 * file.size);
+    expect(a.problems).toEqual([]);
   });
 });
 
