@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants.js';
 import { callPanel, placeCall } from './support/call.js';
@@ -26,6 +26,7 @@ import {
   transfers,
 } from './support/transfer.js';
 
+const ROOT = path.resolve(import.meta.dirname, '..');
 const CHUNK = PREFERRED_CHUNK_BYTES;
 const MiB = 1024 * 1024;
 
@@ -283,6 +284,36 @@ test.describe('kopru on the command line', () => {
   });
 });
 
+test('the packed package installed with npm install -g: kopru --version, then a real send and receive with it', async () => {
+  test.slow(); // npm pack builds the bundle; npm install -g takes node-datachannel from the npm cache
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'packages/cli/package.json'), 'utf8')) as {
+    version: string;
+  };
+  const work = scratchDir();
+  const npm = (args: string[]) =>
+    execFileSync('npm', [...args, '--loglevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+  npm(['pack', '-w', 'kopru', '--pack-destination', work]);
+  const tarball = path.join(work, `kopru-${pkg.version}.tgz`);
+  const prefix = path.join(work, 'prefix');
+  npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball]);
+  const bin = path.join(prefix, 'bin', 'kopru');
+  // Installed, it is the package's own copy: nothing of the repository's is used.
+  expect(realpathSync(bin)).toBe(path.join(prefix, 'lib/node_modules/kopru/bin/kopru.mjs'));
+  expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(pkg.version);
+
+  const roomId = `installed-${Date.now()}`;
+  const out = scratchDir();
+  const file = makeFile(scratchDir(), 'installed.bin', 4 * MiB);
+  const receiver = runCli(['receive', roomLink(roomId), '--out', out, '--yes', '--name', 'Rx', '--json'], {
+    bin,
+  });
+  await receiver.waitFor((e) => e.event === 'waiting');
+  const sender = runCli(['send', roomLink(roomId), file.path, '--to', 'Rx', '--json'], { bin });
+  expect(await sender.exited).toBe(0);
+  expect(await receiver.exited).toBe(0);
+  expect(sha256File(path.join(out, 'installed.bin'))).toBe(file.sha256);
+});
+
 test.describe('kopru: bad input, each with its exit code and message', () => {
   test('bad links, unreadable files, an unwritable folder, no server, an untrusted certificate, nobody there', async ({
     roomId,
@@ -381,6 +412,44 @@ test.describe('kopru: bad input, each with its exit code and message', () => {
     await expect(peopleList(owner.page).getByRole('button', { name: /^Kaan\b/ })).toBeVisible();
     right.child.stdin?.end();
     expect(await right.exited).toBe(0);
+
+    // In a terminal (a pseudo-terminal here) it asks, without showing what is typed, and asks again after
+    // a wrong password.
+    const asked = runCli(['chat', roomLink(roomId), '--name', 'Leyla', '--json'], { tty: true });
+    const prompts = () => asked.stdout().split('This room has a password:').length - 1;
+    await expect.poll(prompts, { timeout: 20_000 }).toBe(1);
+    asked.type('kapan susam');
+    await expect.poll(prompts, { timeout: 20_000 }).toBe(2);
+    asked.type('açıl susam 42');
+    await asked.waitFor((e) => e.event === 'chat-ready');
+    await expect(peopleList(owner.page).getByRole('button', { name: /^Leyla\b/ })).toBeVisible();
+    expect(asked.stdout()).not.toContain('kapan');
+    expect(asked.stdout()).not.toContain('susam');
+    asked.child.stdin?.write('\x04'); // Ctrl-D: the end of the chat
+    expect(await asked.exited).toBe(0);
+  });
+
+  test('a full room: the CLI says so and exits 3 (the server refused to let us in)', async () => {
+    const server = await startServer({ port: E2E_PORT + 14, env: { ROOM_CAPACITY: '2' } });
+    try {
+      const link = `${server.url}/r/full-${Date.now()}`;
+      const inside = [
+        runCli(['chat', link, '--name', 'One', '--json']),
+        runCli(['chat', link, '--name', 'Two', '--json']),
+      ];
+      for (const run of inside) await run.waitFor((e) => e.event === 'chat-ready');
+      const third = runCli(['chat', link, '--name', 'Three'], { stdin: 'ignore' });
+      expect(await third.exited).toBe(3);
+      expect(third.stderr()).toMatch(
+        /kopru: the server refused to let us in: this room is full \(2 people at most\)/,
+      );
+      for (const run of inside) {
+        run.child.stdin?.end();
+        expect(await run.exited).toBe(0);
+      }
+    } finally {
+      await server.stop();
+    }
   });
 });
 
