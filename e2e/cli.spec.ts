@@ -453,11 +453,15 @@ test.describe('kopru: bad input, each with its exit code and message', () => {
   });
 });
 
-test('relay-only through the test coturn: CLI ↔ CLI moves the file, and neither hands out anything but relay candidates', async () => {
+test('relay-only through the test coturn: CLI ↔ CLI moves the file relay ↔ relay on both sides, and neither hands out anything but relay candidates', async () => {
+  test.slow(); // a relayed connection on a loaded machine may need the recovery ladder's rebuild
   const turn = await startCoturn({
     port: E2E_TURN_PORT,
     minRelayPort: E2E_RELAY_PORTS.min,
     maxRelayPort: E2E_RELAY_PORTS.max,
+    // Relayed from an address of its own, as a real TURN server is (see `relayIp`): where a peer shares
+    // the relay's address, libjuice can pair around it, and the CLI refuses that pair (the warning below).
+    relayIp: '127.0.0.2',
   });
   const server = await startServer({
     port: E2E_PORT + 8,
@@ -483,6 +487,18 @@ test('relay-only through the test coturn: CLI ↔ CLI moves the file, and neithe
         .filter((l) => l.includes('debug send candidate') || l.includes('debug send description'));
       expect(sent.some((l) => /typ relay/.test(l))).toBe(true);
       expect(sent.filter((l) => /typ (host|srflx|prflx)/.test(l))).toEqual([]);
+      // The pair libdatachannel selected and carried the file on: relay at both ends, on both sides.
+      const selected = run
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('debug selected candidate pair'))
+        .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { local: string; remote: string });
+      expect(selected.length).toBeGreaterThan(0);
+      for (const pair of selected) {
+        expect(pair.local).toMatch(/ typ relay\b/);
+        expect(pair.remote).toMatch(/ typ relay\b/);
+      }
+      expect(run.stderr()).not.toContain('refused a connection');
     }
   } finally {
     await server.stop();
