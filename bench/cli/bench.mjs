@@ -43,7 +43,9 @@ const sha256File = (/** @type {string} */ file) =>
 
 /** Runs `kopru …` with --json; calls `onEvent(event, atMs)` per line; resolves with the exit code. */
 function kopru(/** @type {string[]} */ args, /** @type {(e: any, at: number) => void} */ onEvent) {
-  const child = spawn(process.execPath, [BIN, ...args, '--insecure', '--json'], {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": where the CPU time of each process goes.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args, '--insecure', '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let partial = '';

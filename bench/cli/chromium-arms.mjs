@@ -55,7 +55,8 @@ export async function cliToChromium(page, start, link, source, bytes, run) {
   const card = cards(page)
     .filter({ has: page.getByRole('button', { name: 'Accept' }) })
     .last();
-  await card.getByRole('button', { name: 'Accept' }).click();
+  // The CLI starts, joins, connects and offers first: slow on a loaded machine.
+  await card.getByRole('button', { name: 'Accept' }).click({ timeout: 180_000 });
   await sent;
   await page.waitForFunction(() => /** @type {any} */ (window).benchDoneAt !== undefined, null, {
     polling: 100,
@@ -104,6 +105,8 @@ export async function rawToChromium(page, file, bytes) {
   const sender = fork(BARE_PEER, ['sender', file, String(bytes)], { stdio: 'inherit' });
   let startedAt = 0;
   let trickling = true;
+  // libdatachannel takes candidates only once it has the answer: the page's wait until it is sent.
+  let answered = false;
   sender.on('message', (/** @type {any} */ m) => {
     if (m.started) startedAt = m.started;
     else if (m.sdp) {
@@ -117,7 +120,10 @@ export async function rawToChromium(page, file, bytes) {
           },
           /** @type {RTCSessionDescriptionInit} */ ({ type: m.type, sdp: m.sdp }),
         )
-        .then((answer) => sender.send({ sdp: answer.sdp, type: answer.type }));
+        .then((answer) => {
+          sender.send({ sdp: answer.sdp, type: answer.type });
+          answered = true;
+        });
     } else if (m.candidate) {
       void page.evaluate(
         (c) => /** @type {any} */ (window).benchBare.pc.addIceCandidate(c),
@@ -127,6 +133,10 @@ export async function rawToChromium(page, file, bytes) {
   });
   const trickle = (async () => {
     while (trickling) {
+      if (!answered) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       const fresh = await page.evaluate(() => /** @type {any} */ (window).benchBare.candidates.splice(0));
       for (const c of fresh) sender.send({ candidate: c.candidate, mid: c.sdpMid ?? '0' });
       await new Promise((r) => setTimeout(r, 50));
