@@ -254,6 +254,7 @@ test.describe('kopru on the command line', () => {
     const args = ['send', roomLink(roomId), file.path, '--name', 'Kaan', '--to', 'Ada', '--json'];
     const first = runCli(args);
     await openConversationWith(a.page, 'Kaan');
+    await expect(transfers(a.page).first()).toContainText('Kaan wants to send you', { timeout: 60_000 });
     await acceptOffer(a.page);
     await first.waitFor((e) => e.event === 'progress' && Number(e.doneBytes) >= 0.4 * file.size, 120_000);
     first.child.kill('SIGKILL');

@@ -459,6 +459,7 @@ function nextOffer(
         let yes = opts.yes;
         if (!yes && !process.stdin.isTTY) {
           transfers.decline(transfer.id);
+          await sleep(GOODBYE_MS); // the decline leaves before the process does
           reject(
             new CliError(EXIT.usage, 'an offer needs an answer: pass --yes to accept without a terminal'),
           );
