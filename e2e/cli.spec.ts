@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PREFERRED_CHUNK_BYTES } from '../packages/client/src/transfer/constants.js';
 import { callPanel, placeCall } from './support/call.js';
@@ -16,7 +16,9 @@ import {
   acceptOffer,
   chooseFiles,
   makeFile,
+  receivedFrames,
   recordFileFrames,
+  recordReceivedFileFrames,
   saveAndHash,
   scratchDir,
   sentFrames,
@@ -24,6 +26,7 @@ import {
   transfers,
 } from './support/transfer.js';
 
+const ROOT = path.resolve(import.meta.dirname, '..');
 const CHUNK = PREFERRED_CHUNK_BYTES;
 const MiB = 1024 * 1024;
 
@@ -239,6 +242,77 @@ test.describe('kopru on the command line', () => {
     expect(resent).toBeLessThan(0.7 * file.size);
     expect(Math.min(...after.map((f) => f.offset))).toBeGreaterThan(0.25 * file.size);
   });
+
+  test("a sending CLI killed (SIGKILL) at ~40 % and run again with the same file continues from the browser's checkpoint", async ({
+    browser,
+    roomId,
+  }) => {
+    test.slow();
+    const file = makeFile(scratchDir(), 'resend.bin', 120 * MiB);
+    const a = await openPerson(browser, roomId, { onPage: recordReceivedFileFrames });
+    await rename(a.page, 'Ada');
+    const args = ['send', roomLink(roomId), file.path, '--name', 'Kaan', '--to', 'Ada', '--json'];
+    const first = runCli(args);
+    await openConversationWith(a.page, 'Kaan');
+    await expect(transfers(a.page).first()).toContainText('Kaan wants to send you', { timeout: 60_000 });
+    await acceptOffer(a.page);
+    await first.waitFor((e) => e.event === 'progress' && Number(e.doneBytes) >= 0.4 * file.size, 120_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const before = await receivedFrames(a.page);
+    const reachedBefore = Math.max(...before.map((f) => f.offset + f.bytes));
+    expect(reachedBefore).toBeGreaterThan(0.3 * file.size);
+
+    const second = runCli(args);
+    const resuming = await second.waitFor((e) => e.event === 'resuming', 60_000);
+    expect(resuming).toMatchObject({ to: 'Ada', totalBytes: file.size });
+    expect(await exitOf(second)).toBe(0);
+    const card = transfers(a.page).first();
+    await expect(card).toContainText('Complete: every file verified');
+    expect((await saveAndHash(a.page, card, file.name)).sha256).toBe(file.sha256);
+    // On the wire, as the browser received it: the second run started where the browser's file ended
+    // (its checkpoint), not at zero, and sent only what was missing.
+    const after = (await receivedFrames(a.page)).slice(before.length);
+    const resumedAt = Math.min(...after.map((f) => f.offset));
+    const resent = after.reduce((sum, f) => sum + f.bytes, 0);
+    test.info().annotations.push({
+      type: 'resume',
+      description: `received ${reachedBefore} bytes before the kill; resumed at ${resumedAt}; ${resent} bytes after`,
+    });
+    expect(resumedAt).toBeGreaterThan(0.25 * file.size);
+    expect(resent).toBeLessThan(0.75 * file.size);
+    expect(a.problems).toEqual([]);
+  });
+});
+
+test('the packed package installed with npm install -g: kopru --version, then a real send and receive with it', async () => {
+  test.slow(); // npm pack builds the bundle; npm install -g takes node-datachannel from the npm cache
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'packages/cli/package.json'), 'utf8')) as {
+    version: string;
+  };
+  const work = scratchDir();
+  const npm = (args: string[]) =>
+    execFileSync('npm', [...args, '--loglevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
+  npm(['pack', '-w', 'kopru', '--pack-destination', work]);
+  const tarball = path.join(work, `kopru-${pkg.version}.tgz`);
+  const prefix = path.join(work, 'prefix');
+  npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball]);
+  const bin = path.join(prefix, 'bin', 'kopru');
+  // Installed, it is the package's own copy: nothing of the repository's is used.
+  expect(realpathSync(bin)).toBe(path.join(prefix, 'lib/node_modules/kopru/bin/kopru.mjs'));
+  expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(pkg.version);
+
+  const roomId = `installed-${Date.now()}`;
+  const out = scratchDir();
+  const file = makeFile(scratchDir(), 'installed.bin', 4 * MiB);
+  const receiver = runCli(['receive', roomLink(roomId), '--out', out, '--yes', '--name', 'Rx', '--json'], {
+    bin,
+  });
+  await receiver.waitFor((e) => e.event === 'waiting');
+  const sender = runCli(['send', roomLink(roomId), file.path, '--to', 'Rx', '--json'], { bin });
+  expect(await sender.exited).toBe(0);
+  expect(await receiver.exited).toBe(0);
+  expect(sha256File(path.join(out, 'installed.bin'))).toBe(file.sha256);
 });
 
 test.describe('kopru: bad input, each with its exit code and message', () => {
@@ -339,14 +413,56 @@ test.describe('kopru: bad input, each with its exit code and message', () => {
     await expect(peopleList(owner.page).getByRole('button', { name: /^Kaan\b/ })).toBeVisible();
     right.child.stdin?.end();
     expect(await right.exited).toBe(0);
+
+    // In a terminal (a pseudo-terminal here) it asks, without showing what is typed, and asks again after
+    // a wrong password.
+    const asked = runCli(['chat', roomLink(roomId), '--name', 'Leyla', '--json'], { tty: true });
+    const prompts = () => asked.stdout().split('This room has a password:').length - 1;
+    await expect.poll(prompts, { timeout: 20_000 }).toBe(1);
+    asked.type('kapan susam');
+    await expect.poll(prompts, { timeout: 20_000 }).toBe(2);
+    asked.type('açıl susam 42');
+    await asked.waitFor((e) => e.event === 'chat-ready');
+    await expect(peopleList(owner.page).getByRole('button', { name: /^Leyla\b/ })).toBeVisible();
+    expect(asked.stdout()).not.toContain('kapan');
+    expect(asked.stdout()).not.toContain('susam');
+    asked.child.stdin?.write('\x04'); // Ctrl-D: the end of the chat
+    expect(await asked.exited).toBe(0);
+  });
+
+  test('a full room: the CLI says so and exits 3 (the server refused to let us in)', async () => {
+    const server = await startServer({ port: E2E_PORT + 14, env: { ROOM_CAPACITY: '2' } });
+    try {
+      const link = `${server.url}/r/full-${Date.now()}`;
+      const inside = [
+        runCli(['chat', link, '--name', 'One', '--json']),
+        runCli(['chat', link, '--name', 'Two', '--json']),
+      ];
+      for (const run of inside) await run.waitFor((e) => e.event === 'chat-ready');
+      const third = runCli(['chat', link, '--name', 'Three'], { stdin: 'ignore' });
+      expect(await third.exited).toBe(3);
+      expect(third.stderr()).toMatch(
+        /kopru: the server refused to let us in: this room is full \(2 people at most\)/,
+      );
+      for (const run of inside) {
+        run.child.stdin?.end();
+        expect(await run.exited).toBe(0);
+      }
+    } finally {
+      await server.stop();
+    }
   });
 });
 
-test('relay-only through the test coturn: CLI ↔ CLI moves the file, and neither hands out anything but relay candidates', async () => {
+test('relay-only through the test coturn: CLI ↔ CLI moves the file relay ↔ relay on both sides, and neither hands out anything but relay candidates', async () => {
+  test.slow(); // a relayed connection on a loaded machine may need the recovery ladder's rebuild
   const turn = await startCoturn({
     port: E2E_TURN_PORT,
     minRelayPort: E2E_RELAY_PORTS.min,
     maxRelayPort: E2E_RELAY_PORTS.max,
+    // Relayed from an address of its own, as a real TURN server is (see `relayIp`): where a peer shares
+    // the relay's address, libjuice can pair around it, and the CLI refuses that pair (the warning below).
+    relayIp: '127.0.0.2',
   });
   const server = await startServer({
     port: E2E_PORT + 8,
@@ -372,6 +488,18 @@ test('relay-only through the test coturn: CLI ↔ CLI moves the file, and neithe
         .filter((l) => l.includes('debug send candidate') || l.includes('debug send description'));
       expect(sent.some((l) => /typ relay/.test(l))).toBe(true);
       expect(sent.filter((l) => /typ (host|srflx|prflx)/.test(l))).toEqual([]);
+      // The pair libdatachannel selected and carried the file on: relay at both ends, on both sides.
+      const selected = run
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('debug selected candidate pair'))
+        .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { local: string; remote: string });
+      expect(selected.length).toBeGreaterThan(0);
+      for (const pair of selected) {
+        expect(pair.local).toMatch(/ typ relay\b/);
+        expect(pair.remote).toMatch(/ typ relay\b/);
+      }
+      expect(run.stderr()).not.toContain('refused a connection');
     }
   } finally {
     await server.stop();

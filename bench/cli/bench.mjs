@@ -5,6 +5,9 @@
  * - CLI → CLI: `kopru send` to `kopru receive` (two processes, through the real server on loopback), from
  *   the moment the receiver accepts to the moment it has verified the file; against two bare
  *   node-datachannel peers (bare-peer.mjs, two processes) moving the same bytes; interleaved, medians.
+ * - CLI → Chromium (chromium-arms.mjs): `kopru send` to a Chromium person through the real UI, against a
+ *   bare node-datachannel sender to a plain RTCPeerConnection in the same page; interleaved, medians
+ *   (`--chromium-runs`, default `--runs`; 0 skips them).
  * - Resident memory: a `kopru receive` and a `kopru send` of `--memory-size` MiB (default 1024), peak RSS
  *   above each process's idle RSS (sampled every 50 ms).
  * Every received file is checked against the source's SHA-256 here. Loopback only; all started is stopped.
@@ -16,7 +19,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MiB, makeFile, median, option, startServer } from '../support/setup.mjs';
-import { rss } from '../transfer/browsers.mjs';
+import { launchPerson, rss } from '../transfer/browsers.mjs';
+import { cliToChromium, rawToChromium } from './chromium-arms.mjs';
 
 /** A run that takes longer than this is stuck, not slow (1 GiB at 5 MB/s is under 4 minutes). */
 const ARM_TIMEOUT_MS = 600_000;
@@ -25,6 +29,7 @@ const BIN = path.join(ROOT, 'packages/cli/bin/kopru.mjs');
 const sizeMiB = option('size', 256);
 const runs = option('runs', 3);
 const memoryMiB = option('memory-size', 1024, true);
+const chromiumRuns = option('chromium-runs', runs, true);
 const port = option('port', Number(process.env.KOPRU_BENCH_PORT ?? 18_760));
 
 const sha256File = (/** @type {string} */ file) =>
@@ -38,7 +43,9 @@ const sha256File = (/** @type {string} */ file) =>
 
 /** Runs `kopru …` with --json; calls `onEvent(event, atMs)` per line; resolves with the exit code. */
 function kopru(/** @type {string[]} */ args, /** @type {(e: any, at: number) => void} */ onEvent) {
-  const child = spawn(process.execPath, [BIN, ...args, '--insecure', '--json'], {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": where the CPU time of each process goes.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args, '--insecure', '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let partial = '';
@@ -87,7 +94,6 @@ async function cliToCli(
   const link = `https://127.0.0.1:${port}/r/bench-cli-${Date.now()}-${run}`;
   let accepted = 0;
   let verified = 0;
-  /** @type {ReturnType<typeof memoryOf> | undefined} */ let rxMem;
   /** @type {ReturnType<typeof memoryOf> | undefined} */ let txMem;
   /** @type {(v: unknown) => void} */ let ready = () => {};
   const waiting = new Promise((resolve) => {
@@ -98,7 +104,7 @@ async function cliToCli(
     if (e.event === 'offer') accepted = at;
     if (e.event === 'complete') verified = at;
   });
-  rxMem = memoryOf(rx.child.pid ?? 0);
+  const rxMem = memoryOf(rx.child.pid ?? 0);
   await waiting;
   rxMem.idle();
   const tx = kopru(['send', link, source.file, '--to', 'Rx'], (e) => {
@@ -172,6 +178,37 @@ try {
   console.log(
     `CLI → CLI, ${sizeMiB} MiB, median of ${runs}: kopru ${median(cli).toFixed(1)} MB/s, bare node-datachannel ${median(base).toFixed(1)} MB/s, ratio ${(median(cli) / median(base)).toFixed(2)}`,
   );
+  if (chromiumRuns > 0) {
+    const web = await launchPerson(`https://127.0.0.1:${port}/r/bench-cli-web-${Date.now()}`, 'Web');
+    try {
+      const link = web.page.url();
+      /** @type {number[]} */ const toWeb = [];
+      /** @type {number[]} */ const rawToWeb = [];
+      for (let i = 0; i < chromiumRuns; i++) {
+        const k = await cliToChromium(
+          web.page,
+          (args) => kopru(args, () => {}).exited,
+          link,
+          source,
+          bytes,
+          i,
+        );
+        if (!k.ok) throw new Error('CLI → Chromium: the saved file does not hash like the source');
+        const r = await rawToChromium(web.page, source.file, bytes);
+        toWeb.push(k.mbps);
+        rawToWeb.push(r.mbps);
+        console.log(
+          `run ${i + 1}: kopru CLI→Chromium ${k.mbps.toFixed(1)} MB/s, bare node-datachannel→Chromium ${r.mbps.toFixed(1)} MB/s`,
+        );
+      }
+      console.log(
+        `CLI → Chromium, ${sizeMiB} MiB, median of ${chromiumRuns}: kopru ${median(toWeb).toFixed(1)} MB/s, bare node-datachannel→Chromium ${median(rawToWeb).toFixed(1)} MB/s, ratio ${(median(toWeb) / median(rawToWeb)).toFixed(2)}`,
+      );
+      if (web.problems.length > 0) console.log('Chromium console errors:', web.problems);
+    } finally {
+      await web.close();
+    }
+  }
   if (memoryMiB > 0) {
     rmSync(source.file);
     const big = makeFile(work, memoryMiB * MiB);

@@ -35,12 +35,30 @@ export interface CliRun {
  * Runs `kopru <args>` as a real process (what a user runs), stdin kept open unless `stdin: 'ignore'`.
  * `--insecure` is added for the suite's self-signed server unless `secure` is set.
  */
-export function runCli(args: string[], opts: { secure?: boolean; stdin?: 'pipe' | 'ignore' } = {}): CliRun {
-  buildCli();
-  const child = spawn(process.execPath, [BIN, ...args, ...(opts.secure ? [] : ['--insecure'])], {
+export function runCli(
+  args: string[],
+  opts: { secure?: boolean; stdin?: 'pipe' | 'ignore'; tty?: boolean; bin?: string } = {},
+): CliRun {
+  // `bin`: an installed `kopru` (its `#!/usr/bin/env node` finds this Node first on the PATH).
+  if (!opts.bin) buildCli();
+  const argv = [
+    ...(opts.bin ? [opts.bin] : [process.execPath, BIN]),
+    ...args,
+    ...(opts.secure ? [] : ['--insecure']),
+  ];
+  // `tty`: in a pseudo-terminal, as a person runs it (util-linux `script`; stdout and stderr both arrive
+  // on stdout, and what is written to stdin is typed at the terminal). `-e`: its exit code is kopru's.
+  const [command = '', ...rest] = opts.tty
+    ? ['script', '-qfec', argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' '), '/dev/null']
+    : argv;
+  const child = spawn(command, rest, {
     cwd: ROOT,
     stdio: [opts.stdin ?? 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: undefined },
+    env: {
+      ...process.env,
+      NODE_TLS_REJECT_UNAUTHORIZED: undefined,
+      PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+    },
   });
   const events: CliEvent[] = [];
   const waiters: { match: (e: CliEvent) => boolean; resolve: (e: CliEvent) => void }[] = [];

@@ -29,6 +29,10 @@ const KILL_AFTER_MS = 3_000;
  * @property {string} [configFile] run this configuration file (the deployment's own) instead of the measured
  *   command line: only the addresses, ports, secret, TLS files and log and state paths are replaced, for
  *   loopback
+ * @property {string} [relayIp] the address relayed traffic leaves from (coturn `relay-ip`; default: where it
+ *   listens). On loopback every peer's own address is 127.0.0.1 too, so a TURN permission for a peer's relay
+ *   address also lets the other peer's direct packets through; a second loopback address (127.0.0.2) makes
+ *   the relay a separate host, as a real TURN server is
  * @property {{ netns: string, ip: string, tlsPort: number, cert: string, pkey: string }} [lab] run inside this
  *   network namespace of the network lab (e2e/network/lab.ts), on `ip`, with TURN over TLS on `tlsPort` too
  */
@@ -234,7 +238,7 @@ function measuredCommandLine(opts, dir) {
   return [
     '-n',
     `--listening-ip=${ip}`,
-    `--relay-ip=${ip}`,
+    `--relay-ip=${opts.relayIp ?? ip}`,
     `--listening-port=${opts.port}`,
     `--min-port=${opts.minRelayPort}`,
     `--max-port=${opts.maxRelayPort}`,

@@ -113,6 +113,44 @@ export async function sentFrames(page: Page): Promise<{ index: number; offset: n
   );
 }
 
+/**
+ * Test instrumentation (added by the test, not the app): records the header of every frame the page
+ * receives on a DataChannel labelled `file` (the channel is pre-negotiated, so the page creates it with
+ * `createDataChannel`). Read back with `receivedFrames`.
+ */
+export async function recordReceivedFileFrames(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const frames: { index: number; offset: number; bytes: number }[] = [];
+    (window as unknown as { __receivedFileFrames: typeof frames }).__receivedFileFrames = frames;
+    const create = RTCPeerConnection.prototype.createDataChannel;
+    RTCPeerConnection.prototype.createDataChannel = function (
+      this: RTCPeerConnection,
+      ...args: Parameters<RTCPeerConnection['createDataChannel']>
+    ) {
+      const channel = create.apply(this, args);
+      if (channel.label === 'file') {
+        channel.addEventListener('message', (event: MessageEvent) => {
+          if (!(event.data instanceof ArrayBuffer)) return;
+          const view = new DataView(event.data);
+          const offset = view.getUint32(4) * 2 ** 32 + view.getUint32(8);
+          frames.push({ index: view.getUint16(2), offset, bytes: view.byteLength - 28 });
+        });
+      }
+      return channel;
+    };
+  });
+}
+
+export async function receivedFrames(
+  page: Page,
+): Promise<{ index: number; offset: number; bytes: number }[]> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __receivedFileFrames: { index: number; offset: number; bytes: number }[] })
+        .__receivedFileFrames,
+  );
+}
+
 /** Names of the files in the app's OPFS folder, read directly by the test. */
 export async function opfsFiles(page: Page): Promise<string[]> {
   return page.evaluate(async () => {

@@ -1,5 +1,5 @@
-import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { read } from 'read';
 import { runChat } from './chat.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
 import { parseRoomLink, parseServer } from './link.js';
@@ -50,16 +50,18 @@ function withCommonFlags(cmd: Command): Command {
 const outputOf = (flags: CommonFlags): Output =>
   new Output({ json: flags.json, quiet: flags.quiet, verbose: flags.verbose });
 
+/** The room password, asked in the terminal without showing it (asked again after a wrong one). */
 const askPassword = (): (() => Promise<string>) | undefined =>
   process.stdin.isTTY
-    ? async () => {
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        try {
-          return await rl.question('This room has a password: ');
-        } finally {
-          rl.close();
-        }
-      }
+    ? async () =>
+        String(
+          await read({
+            prompt: 'This room has a password: ',
+            silent: true,
+            replace: '*',
+            output: process.stderr,
+          }),
+        )
     : undefined;
 
 const joinOptions = (flags: CommonFlags, out: Output) => ({

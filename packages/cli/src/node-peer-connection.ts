@@ -62,12 +62,15 @@ export class NodePeerConnection implements PeerConnectionLike {
   private pendingDescription: ((description: SessionDescriptionLike) => void) | undefined;
   private negotiationAnnounced = false;
   private isClosed = false;
+  /** Relay-only and libjuice selected a pair that is not relay on both ends: the connection is refused. */
+  private refused = false;
   private readonly relayOnly: boolean;
 
   constructor(
     configuration: RTCConfiguration,
     private readonly logger: Logger,
     identity?: DtlsIdentity,
+    private readonly onRefused?: (why: string) => void,
   ) {
     this.relayOnly = configuration.iceTransportPolicy === 'relay';
     this.native = new PeerConnection('kopru', {
@@ -83,14 +86,17 @@ export class NodePeerConnection implements PeerConnectionLike {
       resolve?.({ type: type as RTCSdpType, sdp });
     });
     this.native.onLocalCandidate((candidate, mid) => {
-      if (this.relayOnly && !/ typ relay\b/.test(candidate)) return;
+      if (this.relayOnly && !RELAY_CANDIDATE.test(candidate)) return;
       const init: RTCIceCandidateInit = { candidate, sdpMid: mid, sdpMLineIndex: 0 };
       this.dispatch('icecandidate', { candidate: { toJSON: () => init } });
     });
     this.native.onGatheringStateChange((state) => {
       if (state === 'complete') this.dispatch('icecandidate', { candidate: null });
     });
-    this.native.onStateChange(() => this.dispatch('connectionstatechange', {}));
+    this.native.onStateChange((state) => {
+      if (state === 'connected') this.enforceRelay();
+      this.dispatch('connectionstatechange', {});
+    });
     this.native.onIceStateChange(() => this.dispatch('iceconnectionstatechange', {}));
     this.native.onSignalingStateChange(() => this.dispatch('signalingstatechange', {}));
   }
@@ -100,12 +106,14 @@ export class NodePeerConnection implements PeerConnectionLike {
   }
 
   get iceConnectionState(): RTCIceConnectionState {
+    if (this.refused) return 'failed';
     if (this.isClosed) return 'closed';
     const state = this.native.iceState();
     return state === 'completed' ? 'connected' : state;
   }
 
   get connectionState(): RTCPeerConnectionState {
+    if (this.refused) return 'failed';
     return this.isClosed ? 'closed' : this.native.state();
   }
 
@@ -145,12 +153,17 @@ export class NodePeerConnection implements PeerConnectionLike {
     if (description.type === 'offer' && this.native.signalingState() === 'have-local-offer') {
       this.native.setLocalDescription('rollback');
     }
-    this.native.setRemoteDescription(description.sdp, description.type as DescriptionType);
+    this.native.setRemoteDescription(
+      this.relayOnly ? relayCandidatesOnly(description.sdp) : description.sdp,
+      description.type as DescriptionType,
+    );
   }
 
   async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
     // An empty candidate (end of candidates) needs nothing: libdatachannel keeps checking what it has.
     if (!candidate?.candidate) return;
+    // Relay-only: the peer's direct addresses are never paired with (see `enforceRelay`).
+    if (this.relayOnly && !RELAY_CANDIDATE.test(candidate.candidate)) return;
     this.native.addRemoteCandidate(candidate.candidate, candidate.sdpMid ?? '0');
   }
 
@@ -188,6 +201,7 @@ export class NodePeerConnection implements PeerConnectionLike {
 
   async getStats(): Promise<StatsReportLike> {
     const report = new Map<string, unknown>();
+    if (!this.isClosed) this.enforceRelay(); // libjuice may switch pairs after `connected`
     const pair = this.isClosed ? null : this.native.getSelectedCandidatePair();
     if (!pair) return report;
     this.logger.debug('selected candidate pair', {
@@ -233,6 +247,35 @@ export class NodePeerConnection implements PeerConnectionLike {
     }
   }
 
+  /**
+   * Relay-only, strictly. libjuice (libdatachannel's ICE agent) has no relay policy of its own
+   * (libdatachannel issue #1587, libjuice issue #345): it only stops announcing non-relay candidates, and
+   * still pairs its host socket with every remote candidate. So the peer's non-relay candidates are never
+   * given to it (`addIceCandidate`, `setRemoteDescription`), which leaves host → peer's relay as the only
+   * other pair; a TURN server drops those checks unless our address happens to be one it has a permission
+   * for (the peer's relay address itself: on loopback, or a TURN server on this very machine). If the pair
+   * libjuice selects is still not relay on both ends, the connection is refused (it reports `failed`, the
+   * recovery ladder builds a new one) and the user is told why.
+   */
+  private enforceRelay(): void {
+    if (!this.relayOnly || this.refused || this.isClosed) return;
+    const pair = this.native.getSelectedCandidatePair();
+    if (!pair || (pair.local.type === 'relay' && pair.remote.type === 'relay')) return;
+    const why = `the connection took a ${pair.local.type} ↔ ${pair.remote.type} path instead of relay ↔ relay`;
+    this.logger.warn('relay-only: refused a connection', {
+      local: pair.local.candidate,
+      remote: pair.remote.candidate,
+    });
+    this.refused = true;
+    for (const channel of this.channels) channel.close();
+    this.native.close();
+    this.onRefused?.(why);
+    queueMicrotask(() => {
+      this.dispatch('iceconnectionstatechange', {});
+      this.dispatch('connectionstatechange', {});
+    });
+  }
+
   private description(value: { type: string; sdp: string } | null): SessionDescriptionLike | null {
     if (this.isClosed || !value) return null;
     return { type: value.type as RTCSdpType, sdp: value.sdp };
@@ -245,17 +288,28 @@ export class NodePeerConnection implements PeerConnectionLike {
   private ownDescription(value: { type: string; sdp: string } | null): SessionDescriptionLike | null {
     const description = this.description(value);
     if (!description || !this.relayOnly) return description;
-    const sdp = description.sdp
-      .split('\r\n')
-      .filter((line) => !line.startsWith('a=candidate:') || / typ relay\b/.test(line))
-      .join('\r\n');
-    return { type: description.type, sdp };
+    return { type: description.type, sdp: relayCandidatesOnly(description.sdp) };
   }
 }
 
+const RELAY_CANDIDATE = / typ relay\b/;
+
+/** An SDP without its non-relay `a=candidate` lines. */
+function relayCandidatesOnly(sdp: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp
+    .split(eol)
+    .filter((line) => !line.startsWith('a=candidate:') || RELAY_CANDIDATE.test(line))
+    .join(eol);
+}
+
 /** The client core's `createPeerConnection` seam, on node-datachannel, with our long-lived certificate. */
-export function nodePeerConnection(logger: Logger, identity?: DtlsIdentity): CreatePeerConnection {
-  return (configuration) => new NodePeerConnection(configuration, logger, identity);
+export function nodePeerConnection(
+  logger: Logger,
+  identity?: DtlsIdentity,
+  onRefused?: (why: string) => void,
+): CreatePeerConnection {
+  return (configuration) => new NodePeerConnection(configuration, logger, identity, onRefused);
 }
 
 /** Lets the process exit: libdatachannel's threads otherwise keep it alive. */

@@ -179,7 +179,12 @@ export async function joinRoom(opts: JoinOptions): Promise<JoinedRoom> {
     room,
     chatStore: new MemoryChatStore(),
     ...(opts.transfers ? { transfers: opts.transfers } : {}),
-    mesh: { createPeerConnection: nodePeerConnection(logger, await loadDtlsIdentity()), logger },
+    mesh: {
+      createPeerConnection: nodePeerConnection(logger, await loadDtlsIdentity(), (why) =>
+        opts.out.warn(`--relay-only: refused a connection (${why}); trying again.`),
+      ),
+      logger,
+    },
     iceTransportPolicy: () => (opts.relayOnly ? 'relay' : 'all'),
     linkKey: () => opts.link.key,
   });

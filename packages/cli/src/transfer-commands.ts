@@ -2,8 +2,8 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import {
+  FINAL_STATUSES,
   MemoryStorage,
-  MemoryTransferStore,
   type TransferManager,
   type TransferProblem,
   type TransferView,
@@ -13,6 +13,7 @@ import type { RoomLink } from './link.js';
 import { DiskStorage } from './node-files/disk-storage.js';
 import { ReceiveFolder } from './node-files/receive-folder.js';
 import { nodeSourceHasher, sourcesFromPaths } from './node-files/sources.js';
+import { SendState } from './node-files/state-files.js';
 import { formatBytes, type Output } from './output.js';
 import { choosePeer } from './people.js';
 import { TransferProgress } from './progress.js';
@@ -60,7 +61,7 @@ function untilFinal(
     const off = transfers.on('updated', ({ transfer }) => {
       if (transfer.id !== id) return;
       progress(transfer);
-      if (['complete', 'declined', 'cancelled', 'failed'].includes(transfer.status)) {
+      if (FINAL_STATUSES.has(transfer.status)) {
         off();
         resolve(transfer);
       }
@@ -145,9 +146,30 @@ function absenceWatch(timeoutMs: number, out: Output, who: () => string, giveUp:
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The unfinished transfers a killed `kopru send` left to this peer, with the same files chosen again (as
+ * the browser's "Choose the files again" after a reload): each continues from the receiver's resume point.
+ * One whose files changed, or left to someone else, is cancelled (the receiver is told).
+ */
+async function reattachUnfinished(
+  transfers: TransferManager,
+  peerId: string,
+  sources: Parameters<TransferManager['sendFiles']>[1],
+): Promise<TransferView[]> {
+  const resumed: TransferView[] = [];
+  for (const view of transfers.list()) {
+    if (view.direction !== 'out' || FINAL_STATUSES.has(view.status)) continue;
+    const missing = view.peerId === peerId ? await transfers.reattach(view.id, sources) : -1;
+    if (missing === 0) resumed.push(transfers.list().find((v) => v.id === view.id) ?? view);
+    else transfers.cancel(view.id);
+  }
+  return resumed;
+}
+
+/**
  * `kopru send`: offers the files to one person and follows the transfer until the receiver has verified
  * every file (exit 0) or it is declined, cancelled or fails (exit 1). Ctrl-C cancels: the other side
- * shows *cancelled*.
+ * shows *cancelled*. Killed otherwise (a crash, SIGKILL, a closed terminal), the same command again
+ * resumes where the receiver got to (`SendState`).
  */
 export async function runSend(
   link: RoomLink,
@@ -156,11 +178,20 @@ export async function runSend(
 ): Promise<ExitCode> {
   const { out } = opts;
   const sources = await sourcesFromPaths(paths);
+  const opened = await SendState.open(link.server, link.roomId, paths);
+  if (!opened.state) {
+    throw new CliError(
+      EXIT.usage,
+      `another "kopru send" of these files to this room is running (pid ${opened.running})`,
+    );
+  }
+  const state = opened.state;
   const joined = await joinRoom({
     ...opts,
     link,
+    tokens: await state.loadTokens(link.roomId),
     transfers: {
-      store: new MemoryTransferStore(),
+      store: state,
       storage: () => new MemoryStorage(),
       hasher: nodeSourceHasher,
       logger: out.logger('transfer'),
@@ -168,6 +199,7 @@ export async function runSend(
   });
   try {
     const transfers = required(joined);
+    await transfers.load();
     const peer = await choosePeer(joined.room, {
       name: opts.to,
       flag: '--to',
@@ -175,20 +207,36 @@ export async function runSend(
       timeoutMs: opts.timeoutMs,
     });
     const total = sources.reduce((sum, s) => sum + s.blob.size, 0);
-    out.info(`Offering ${sources.length} file(s), ${formatBytes(total)}, to ${peer.name}…`);
-    const views = await transfers.sendFiles(peer.peerId, sources);
-    out.event('offered', {
-      to: peer.name,
-      files: sources.length,
-      totalBytes: total,
-      transfers: views.map((v) => v.id),
-    });
+    let views = await reattachUnfinished(transfers, peer.peerId, sources);
+    if (views.length > 0) {
+      const done = views.reduce((sum, v) => sum + v.doneBytes, 0);
+      out.info(
+        `Resuming ${sources.length} file(s), ${formatBytes(total)}, to ${peer.name} (${formatBytes(done)} were already there)…`,
+      );
+      out.event('resuming', {
+        to: peer.name,
+        files: sources.length,
+        totalBytes: total,
+        doneBytes: done,
+        transfers: views.map((v) => v.id),
+      });
+    } else {
+      out.info(`Offering ${sources.length} file(s), ${formatBytes(total)}, to ${peer.name}…`);
+      views = await transfers.sendFiles(peer.peerId, sources);
+      out.event('offered', {
+        to: peer.name,
+        files: sources.length,
+        totalBytes: total,
+        transfers: views.map((v) => v.id),
+      });
+    }
     const progress = new TransferProgress(out);
     const interrupt = onInterrupt(async () => {
       progress.stop();
       for (const view of views) transfers.cancel(view.id);
       out.warn('Cancelled.');
       await sleep(CANCEL_GOODBYE_MS);
+      await state.finished();
       return EXIT.failed;
     });
     const absence = absenceWatch(
@@ -225,6 +273,8 @@ export async function runSend(
     // Cancelling ends the transfers at once; the cancel itself still needs its time on the wire.
     if (interrupt.fired) return await interrupt.promise;
     if (typeof outcome === 'number') return outcome;
+    // An outcome for every transfer: nothing left for a later run to resume.
+    await state.finished();
     const failed = outcome.find((v) => v.status !== 'complete');
     if (failed) {
       const why = describeProblem(failed.problem, peer.name);
@@ -316,7 +366,7 @@ export async function runReceive(
       out.info(`Waiting for files in ${joined.room.roomId} as ${joined.room.name}…`);
       out.event('waiting', { room: joined.room.roomId, name: joined.room.name });
     }
-    const accepted = resumed ?? (await nextOffer(joined, transfers, opts, nameOf));
+    const accepted = resumed ?? (await nextOffer(transfers, opts, nameOf));
     if (typeof accepted === 'number') return accepted;
     const interrupt = onInterrupt(async () => {
       progress.stop();
@@ -382,7 +432,6 @@ export async function runReceive(
 
 /** Waits for an offer we take: shows it, answers it; resolves with its view, or an exit code. */
 function nextOffer(
-  joined: JoinedRoom,
   transfers: TransferManager,
   opts: { yes: boolean; from: string | undefined; out: Output; timeoutMs: number },
   nameOf: (peerId: string) => string,
@@ -414,6 +463,7 @@ function nextOffer(
         let yes = opts.yes;
         if (!yes && !process.stdin.isTTY) {
           transfers.decline(transfer.id);
+          await sleep(GOODBYE_MS); // the decline leaves before the process does
           reject(
             new CliError(EXIT.usage, 'an offer needs an answer: pass --yes to accept without a terminal'),
           );

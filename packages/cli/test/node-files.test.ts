@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TransferRecord } from '@kopru/client';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DiskStorage } from '../src/node-files/disk-storage.js';
 import { ReceiveFolder } from '../src/node-files/receive-folder.js';
 import { nodeSourceHasher, sourcesFromPaths } from '../src/node-files/sources.js';
+import { SendState } from '../src/node-files/state-files.js';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -120,5 +121,32 @@ describe('sources from paths', () => {
     ]);
     expect(await nodeSourceHasher().hash(sources[0]?.blob as Blob)).toBe(sha(bytes));
     await expect(sourcesFromPaths([path.join(dir, 'nope')])).rejects.toThrow(/cannot read .*no such file/);
+  });
+});
+
+describe('SendState', () => {
+  it('is one folder per room and paths, refused while another live process holds it, gone once finished', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'kopru-home-'));
+    const server = new URL('https://kopru.example');
+    const first = await SendState.open(server, 'room1', ['a.bin', 'b'], home);
+    if (!first.state) throw new Error('expected the state');
+    const again = await SendState.open(server, 'room1', ['a.bin', 'b'], home);
+    expect(again.state?.dir).toBe(first.state.dir); // this process already holds it
+    const other = await SendState.open(server, 'room2', ['a.bin', 'b'], home);
+    expect(other.state?.dir).not.toBe(first.state.dir);
+
+    await first.state.put(record('t1', ['a.bin']));
+    expect((await first.state.load('room/peer')).map((r) => r.id)).toEqual(['t1']);
+    // Another process that is alive (pid 1) holds the folder: refused, naming it.
+    writeFileSync(path.join(first.state.dir, 'pid'), '1');
+    expect(await SendState.open(server, 'room1', ['a.bin', 'b'], home)).toEqual({ running: 1 });
+    // A dead one's folder is taken over (pid 2^22 + 1 is above Linux's pid_max).
+    writeFileSync(path.join(first.state.dir, 'pid'), String(2 ** 22 + 1));
+    expect((await SendState.open(server, 'room1', ['a.bin', 'b'], home)).state).toBeDefined();
+
+    await first.state.finished();
+    expect(existsSync(first.state.dir)).toBe(false);
+    await first.state.put(record('t2', ['a.bin'])); // a late write after the outcome changes nothing
+    expect(existsSync(first.state.dir)).toBe(false);
   });
 });
