@@ -172,7 +172,14 @@ export class RecoveryLadder {
         this.publishRecovering();
         return;
       case 'closed':
+        // Only a connection closed under us says so (our own close reports nothing): libdatachannel closes
+        // on the peer's DTLS close_notify or an SCTP abort. Nothing on it can restart: build a new one.
         this.clearTimers();
+        if (this.offline) return; // coming back online kicks the ladder
+        this.scheduleRebuild(
+          'connection closed under us',
+          this.everConnected ? 'reconnecting' : 'connecting',
+        );
         return;
     }
   }

@@ -119,6 +119,19 @@ describe('recovery ladder', () => {
     await expectMessagesFlow(net, 'alice', 'bob', 'rebuilt');
   });
 
+  it('rebuilds a connection closed under it (libdatachannel on the peer’s close), after the first backoff', async () => {
+    const net = await connectedNetwork('alice', 'bob');
+    const epoch = net.mesh('alice').epochOf('bob');
+    net.world.live('alice', 'bob').closeFromRemote();
+    await settle();
+    expect(net.mesh('alice').stateOf('bob')).toBe('reconnecting');
+    await advance(REBUILD_BACKOFF_BASE_MS * (1 + REBUILD_JITTER));
+    await settle();
+    expect(net.mesh('alice').epochOf('bob')).not.toBe(epoch);
+    expect(net.mesh('alice').stateOf('bob')).toBe('connected');
+    await expectMessagesFlow(net, 'alice', 'bob', 'after-remote-close');
+  });
+
   it('waits at most the longest jittered delay before a rebuild', async () => {
     const net = await connectedNetwork('alice', 'bob');
     net.random = () => 0.999_999;

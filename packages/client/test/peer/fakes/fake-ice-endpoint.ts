@@ -133,6 +133,17 @@ export abstract class FakeIceEndpoint extends FakeEventTarget<PeerConnectionEven
     this.world.scheduleEvaluate();
   }
 
+  /**
+   * What libdatachannel does when the peer ends DTLS or aborts SCTP: the connection reports `closed` (with
+   * events, unlike our own `close()`).
+   */
+  closeFromRemote(): void {
+    if (this.closed) return;
+    this.closeTransport();
+    this.fire('iceconnectionstatechange', {});
+    this.fire('connectionstatechange', {});
+  }
+
   private setIceState(state: RTCIceConnectionState): void {
     if (this.closed || this.iceConnectionState === state) return;
     this.iceConnectionState = state;
