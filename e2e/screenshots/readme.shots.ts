@@ -71,3 +71,22 @@ test('the phone layout', async ({ browser, roomId }) => {
   await expect(tile(b.page, 'Ayla').locator('video')).toHaveJSProperty('paused', false);
   await shoot(b.page, 'phone');
 });
+
+test('the home screen: nearby devices, your devices, starting a room', async ({ browser, roomId }) => {
+  const asNamed = (name: string) => async (page: Page) => {
+    await page.addInitScript(
+      (profile) => localStorage.setItem('kopru:profile', profile),
+      JSON.stringify({ name }),
+    );
+  };
+  const ayla = await openPerson(browser, roomId, { viewport: DESKTOP, onPage: asNamed('Ayla') });
+  // A room visited before: it shows under the recent rooms.
+  await ayla.page.goto('/');
+  await expect(ayla.page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  for (const name of ['Bora', 'Cem']) await openPerson(browser, '', { link: '/', onPage: asNamed(name) });
+  const nearby = ayla.page.getByRole('list', { name: 'Nearby devices' });
+  for (const name of ['Bora', 'Cem']) {
+    await expect(nearby.getByRole('button', { name: new RegExp(`^${name}\\b`) })).toBeVisible();
+  }
+  await shoot(ayla.page, 'home');
+});

@@ -1,7 +1,7 @@
 import { sortedPeers } from '@kopru/client';
-import type { DeviceKind } from '@kopru/protocol';
 import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../components/call/icons.js';
 import { PeerSecurityBadge } from '../components/security/PeerSecurityBadge.js';
 import { LinkProofContext } from '../security/LinkProofContext.js';
 import { SecurityContext } from '../security/SecurityContext.js';
@@ -16,8 +16,6 @@ interface NearbyListProps {
 
 /** Nearby has no invite link, so nobody in it is verified (or not) by one, even inside a room's page. */
 export const NO_LINK_PROOFS = { hasKey: false, states: new Map(), damagedLink: false };
-
-const DEVICE_ICONS: Record<DeviceKind, string> = { phone: '📱', tablet: '▭', computer: '💻' };
 
 /**
  * The devices behind the same public address, and the "Visible to nearby devices" switch. It carries
@@ -63,7 +61,7 @@ export function NearbyList({ nearby, shown, onSelect }: NearbyListProps) {
                 onClick={() => onSelect(peer.peerId)}
               >
                 <span className="device-icon" aria-hidden="true">
-                  {DEVICE_ICONS[peer.device ?? 'computer']}
+                  <Icon name={peer.device ?? 'computer'} />
                 </span>
                 <span className="person-text">
                   <span className="person-name">{peer.name}</span>

@@ -1,5 +1,5 @@
 /**
- * The control bar's icons: 24×24 strokes in currentColor, decorative (each button says what it does in
+ * The app's icons (the call's control bar, device kinds): 24×24 strokes in currentColor, decorative (each button says what it does in
  * words too). Drawn here rather than pulled from an icon font: a dozen paths cost less than any package.
  */
 const PATHS = {
@@ -19,6 +19,12 @@ const PATHS = {
   speaker: 'M3 4h18v11H3zM3 18h5v3H3zM10 18h4v3h-4zM16 18h5v3h-5z',
   hangUp: 'M3 14c5-5 13-5 18 0l-2 3-4-1v-3c-2-.6-4-.6-6 0v3l-4 1z',
   move: 'M12 3v18M3 12h18M12 3l-3 3M12 3l3 3M12 21l-3-3M12 21l3-3M3 12l3-3M3 12l3 3M21 12l-3-3M21 12l-3 3',
+  // Device kinds (Nearby, Your devices): drawn, not emoji, which many Linux systems show as empty boxes.
+  phone: 'M8 2h8a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H8a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM11 18h2',
+  tablet: 'M5 3h14a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zM11 18h2',
+  computer: 'M4 5h16v11H4zM2 19h20',
+  paired:
+    'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,6 +1,7 @@
 import { MAX_PAIRED_DEVICES } from '@kopru/client';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../../components/call/icons.js';
 import { PairDialog } from './PairDialog.js';
 import type { DeviceSpace } from './useDeviceSpaces.js';
 import { pairedDevices, pairingFlow, usePairingState } from './usePairedDevices.js';
@@ -111,7 +112,7 @@ function DeviceRow({
         onClick={onSelect}
       >
         <span className="device-icon" aria-hidden="true">
-          🔗
+          <Icon name="paired" />
         </span>
         <span className="person-text">
           <span className="person-name">{name}</span>
