@@ -480,8 +480,11 @@ function nextOffer(
         await transfers.accept(transfer.id);
         const latest = transfers.list().find((v) => v.id === transfer.id) ?? transfer;
         if (latest.status === 'declined') {
+          // Refused here (not enough space): the refusal leaves before the process does, or the sender
+          // would wait for an answer until its timeout.
           const why = describeProblem(latest.problem, from);
           out.event('declined', { reason: why });
+          await sleep(GOODBYE_MS);
           reject(new CliError(EXIT.failed, why));
           return;
         }
