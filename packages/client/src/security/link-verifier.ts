@@ -121,6 +121,9 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     peer.judged = undefined;
     peer.answered = false;
     if (peer.state !== 'failed') this.set(peerId, peer, 'pending', undefined);
+    // Also from here, not only when the channel opens: a connection whose channel never reports open
+    // (replaced again meanwhile, or opened without fingerprints) must not leave the peer pending for ever.
+    this.armMissingTimer(peerId, peer);
   }
 
   /** The control channel opened: send our proof for this connection, and wait for theirs. */
@@ -128,22 +131,14 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     const proofKey = this.proofKey;
     if (this.closed || !proofKey) return;
     const peer = this.peerFor(peerId);
+    // The wait for their proof starts (again) now that the channel can carry it.
+    this.armMissingTimer(peerId, peer);
     const view = this.view(peerId);
     if (!view) {
       this.logger.warn('control open without both fingerprints: no link proof', { peerId });
       return;
     }
     this.sendProof(peerId, peer, proofKey, view);
-    const connection = peer.connection;
-    if (peer.judged === undefined) {
-      this.stopTimer(peer);
-      peer.timer = this.timers.setTimeout(() => {
-        peer.timer = undefined;
-        if (peer.connection !== connection || peer.judged !== undefined) return;
-        this.logger.info('no link proof: the peer has not shown the room key', { peerId });
-        if (peer.state === 'pending') this.set(peerId, peer, 'missing', view.peerFingerprint);
-      }, LINK_PROOF_WAIT_MS);
-    }
   }
 
   /** A `link-proof` message from the peer (already validated by the schema). */
@@ -213,6 +208,19 @@ export class LinkVerifier extends TypedEmitter<LinkVerifierEvents> {
     this.closed = true;
     for (const peer of this.peers.values()) this.stopTimer(peer);
     this.removeAllListeners();
+  }
+
+  /** `missing` after LINK_PROOF_WAIT_MS unless a proof is judged on this connection first. */
+  private armMissingTimer(peerId: string, peer: PeerProof): void {
+    if (peer.judged !== undefined) return;
+    this.stopTimer(peer);
+    const connection = peer.connection;
+    peer.timer = this.timers.setTimeout(() => {
+      peer.timer = undefined;
+      if (this.closed || peer.connection !== connection || peer.judged !== undefined) return;
+      this.logger.info('no link proof: the peer has not shown the room key', { peerId });
+      if (peer.state === 'pending') this.set(peerId, peer, 'missing', this.view(peerId)?.peerFingerprint);
+    }, LINK_PROOF_WAIT_MS);
   }
 
   /** Computes our proof for the peer's current connection and sends it, unless that connection is gone. */

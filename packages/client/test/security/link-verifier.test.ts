@@ -203,6 +203,18 @@ describe('LinkVerifier', () => {
     expect((await proofFrom(a)).type).toBe('link-proof');
   });
 
+  it('says missing LINK_PROOF_WAIT_MS after a new connection even if its channel never reports open', async () => {
+    const a = side('peerAAAA', key, fp(1), fp(2));
+    a.verifier.handleControlOpen('peerBBBB');
+    a.timers.advance(LINK_PROOF_WAIT_MS / 2);
+    // Replaced half-way: the old wait is void, the new connection's own wait starts.
+    a.verifier.handleSession('peerBBBB');
+    a.timers.advance(LINK_PROOF_WAIT_MS - 1);
+    expect(a.verifier.state('peerBBBB')).toBe('pending');
+    a.timers.advance(1);
+    expect(a.verifier.state('peerBBBB')).toBe('missing');
+  });
+
   it('keeps a failure through a new connection until a proof verifies', async () => {
     const a = side('peerAAAA', key, fp(1), fp(8));
     const b = side('peerBBBB', key, fp(2), fp(9));
