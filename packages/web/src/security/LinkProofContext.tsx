@@ -34,7 +34,11 @@ export function useLinkProofState(
 ): LinkProofView {
   const [verifier, setVerifier] = useState<LinkVerifier | undefined>(() => session.linkVerifier);
   const [states, setStates] = useState<ReadonlyMap<string, LinkProofState>>(new Map());
-  useEffect(() => session.on('ready', ({ linkVerifier }) => setVerifier(linkVerifier)), [session]);
+  useEffect(() => {
+    // Read again here: a session made between the first render and this subscription sent its 'ready' unheard.
+    setVerifier(session.linkVerifier);
+    return session.on('ready', ({ linkVerifier }) => setVerifier(linkVerifier));
+  }, [session]);
   useEffect(() => {
     if (!verifier) return;
     const read = () => new Map(verifier.statuses().map((s) => [s.peerId, s.state]));
