@@ -10,7 +10,9 @@ test('scenario 1: both behind endpoint-independent NATs with STUN connect direct
     const { a, b } = await openTwo(world, [ha, hb], ['Ayla', 'Bora']);
     const connected = await openAndConnect(a, b, 'scenario 1 (cone NATs, STUN)');
     expect(connected.route).toBe('direct');
-    expect(connected.pair.local).toBe('srflx');
+    // Through the NAT's one mapping either way: learned from STUN (srflx), or from the peer's check when it
+    // answered before our STUN did (prflx, seen once in a loaded CI run). Never host, never relay.
+    expect(['srflx', 'prflx']).toContain(connected.pair.local);
     expect(['srflx', 'prflx']).toContain(connected.pair.remote);
     await sendVerifiedFile(a, b, 20 * MiB);
     await videoCall(a, b);
